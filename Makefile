@@ -1,0 +1,52 @@
+# privacyops — the two commands: `make run` (the product, embedded) and `make test` (the suite).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+EMBEDDED := DEBUG=1
+
+.PHONY: run test install browser lint format check clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Browser tests drive Debian's chromium; never a browser download.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# The product on embedded defaults: SQLite, kombu's filesystem broker, a real worker and beat.
+run: install
+	mkdir -p var
+	$(EMBEDDED) $(BIN)/python manage.py migrate --noinput
+	$(EMBEDDED) $(BIN)/python manage.py seed_demo
+	$(EMBEDDED) $(BIN)/python manage.py demo_logins
+	@echo "Admin: http://127.0.0.1:$(PORT)/admin/   (Ctrl-C stops the web server, worker and beat)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(EMBEDDED) $(BIN)/celery -A config worker --beat --loglevel INFO --concurrency 2 & \
+	$(EMBEDDED) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+# The whole suite. Set DATABASE_URL / CELERY_BROKER_URL to run it on PostgreSQL and Redis.
+test: install browser
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check
+
+clean:
+	rm -rf var

@@ -1,0 +1,45 @@
+"""Panels on the admin home page.
+
+Apps higher up the dependency chain register a panel here (core never imports them). A panel
+is a function of the user returning a `Panel`, or None when that user may not see it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Bar:
+    label: str
+    value: int
+    url: str = ""
+    tone: str = ""  # "", "warn" or "alert": how worrying this number is
+
+
+@dataclass
+class Panel:
+    title: str
+    bars: list[Bar] = field(default_factory=list)
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    link_url: str = ""
+    link_label: str = ""
+    order: int = 100
+
+    @property
+    def bar_max(self) -> int:
+        return max([bar.value for bar in self.bars] + [1])
+
+
+PanelBuilder = Callable[[object], Panel | None]
+_builders: list[PanelBuilder] = []
+
+
+def register_panel(builder: PanelBuilder) -> PanelBuilder:
+    if builder not in _builders:
+        _builders.append(builder)
+    return builder
+
+
+def panels_for(user) -> list[Panel]:
+    panels = [panel for builder in _builders if (panel := builder(user)) is not None]
+    return sorted(panels, key=lambda panel: panel.order)

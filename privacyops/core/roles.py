@@ -1,0 +1,37 @@
+"""Who may do what, as one table.
+
+Each role maps an app label (or "app_label.model") to the permission actions it grants there:
+"*" means every permission of those models, custom ones included. `roles_sync` makes each
+group hold exactly these permissions, so a grant that is not written here does not exist.
+Later apps add their rows here; nothing else assigns permissions to groups.
+"""
+
+LEGAL = "Legal"
+AUDITOR = "Auditor"
+ACCOUNT_REPRESENTATIVE = "Account representative"
+
+ALL = "*"
+VIEW = frozenset({"view"})
+
+ROLE_PERMISSIONS: dict[str, dict[str, str | frozenset[str]]] = {
+    LEGAL: {
+        "core": ALL,
+        "inventory": ALL,
+        "django_celery_beat": ALL,
+    },
+    AUDITOR: {
+        "core": VIEW,
+        "inventory": VIEW,
+        "django_celery_beat": VIEW,
+    },
+    ACCOUNT_REPRESENTATIVE: {},
+}
+
+ROLE_DESCRIPTIONS = {
+    LEGAL: "The legal department: every privacy operation, record and report.",
+    AUDITOR: "Internal or external auditors: read-only view of records, runs and logs.",
+    ACCOUNT_REPRESENTATIVE: (
+        "Account representatives: the accounts assigned to them and those accounts' "
+        "license-holder details, nothing else."
+    ),
+}

@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="core.heartbeat", bind=True)
+def heartbeat(self) -> int:
+    return services.heartbeat_record(worker=self.request.hostname or "").pk

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class InventoryConfig(AppConfig):
+    name = "privacyops.inventory"
+    label = "inventory"
+    verbose_name = "Record of processing"
+
+    def ready(self) -> None:
+        from . import dashboard  # noqa: F401  (registers the admin-home panel)

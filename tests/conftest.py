@@ -1,0 +1,136 @@
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from config.celery import app as celery_app
+
+# The playwright sync API runs an event loop in the test thread; Django's ORM refuses to run
+# there unless told that this (test-only) use is safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# The suite speaks plain HTTP to the test client and the live server; production keeps these on.
+settings.SECURE_SSL_REDIRECT = False
+settings.SESSION_COOKIE_SECURE = False
+settings.CSRF_COOKIE_SECURE = False
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+def _database_url_for_worker() -> str:
+    """The URL of the database this test run uses (the test database, not the configured one)."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class Worker:
+    """A real Celery worker process on the configured broker, consuming a queue of its own."""
+
+    def __init__(self, queue: str, process: subprocess.Popen, log: Path):
+        self.queue, self.process, self.log = queue, process, log
+
+    def wait_for(self, predicate, *, timeout: float = 60, what: str = "the worker"):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate():
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.2)
+        raise AssertionError(
+            f"Timed out waiting for {what}. Worker log:\n{self.log.read_text()[-4000:]}"
+        )
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_worker(tmp_path: Path, *, extra_args: tuple[str, ...] = ()) -> Worker:
+    queue = f"test-{uuid.uuid4().hex[:10]}"
+    # Tasks sent by this test process go to the worker's private queue, so a worker of
+    # `make run` or a parallel test run on the same broker can never take them.
+    celery_app.conf.task_default_queue = queue
+    log = tmp_path / "worker.log"
+    env = {**os.environ, "DATABASE_URL": _database_url_for_worker(), "CELERY_QUEUE": queue}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            queue,
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            *extra_args,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    return Worker(queue, process, log)
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path):
+    worker = start_worker(tmp_path)
+    yield worker
+    worker.stop()
+
+
+# Data migrations that seed reference data. A transactional test (live server, real worker)
+# starts from an emptied database, so it re-applies these through `reference_data`.
+REFERENCE_DATA_MIGRATIONS = ["privacyops.inventory.migrations.0002_seed_record_of_processing"]
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    import importlib
+
+    from django.apps import apps
+
+    for module in REFERENCE_DATA_MIGRATIONS:
+        importlib.import_module(module).seed(apps, None)

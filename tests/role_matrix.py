@@ -1,0 +1,45 @@
+"""One saved instance of any admin-registered model, for the role × page matrix.
+
+Models with rows from data migrations use those; the others get a minimal instance made here.
+A new admin-registered model without seeded rows must be added to MAKERS, or the matrix fails.
+"""
+
+from django.utils import timezone
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    PeriodicTask,
+    SolarSchedule,
+)
+
+from privacyops.core import services
+from tests.factories import UserFactory
+
+
+def _job_run():
+    return services.job_run_start(job="matrix")
+
+
+MAKERS = {
+    "auth.User": lambda: UserFactory(username="matrix-subject", is_staff=False),
+    "core.JobRun": _job_run,
+    "django_celery_beat.CrontabSchedule": lambda: CrontabSchedule.objects.create(minute="5"),
+    "django_celery_beat.SolarSchedule": lambda: SolarSchedule.objects.create(
+        event="sunrise", latitude=43.85, longitude=25.97
+    ),
+    "django_celery_beat.ClockedSchedule": lambda: ClockedSchedule.objects.create(
+        clocked_time=timezone.now()
+    ),
+    "django_celery_beat.IntervalSchedule": lambda: IntervalSchedule.objects.first(),
+    "django_celery_beat.PeriodicTask": lambda: PeriodicTask.objects.first(),
+}
+
+
+def instance_for(model):
+    existing = model._default_manager.order_by("pk").first()
+    if existing is not None:
+        return existing
+    maker = MAKERS.get(model._meta.label)
+    assert maker, f"No instance of {model._meta.label} for the role matrix: add it to MAKERS"
+    return maker()

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "privacyops.core.apps.CoreConfig",
     "privacyops.inventory",
+    "privacyops.subjects",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +160,8 @@ PRIVACYOPS_CONTROLLER = {
     ),
     "email": env.str("CONTROLLER_EMAIL", default="legal@infoserv.eu"),
 }
+# Key for salted hashes of erased values (suppression list); defaults to SECRET_KEY.
+PRIVACYOPS_HASH_SALT = env.str("PRIVACYOPS_HASH_SALT", default=SECRET_KEY)
 # Country whose public holidays move a deadline's last day (Regulation 1182/71).
 PRIVACYOPS_HOLIDAY_COUNTRY = env.str("HOLIDAY_COUNTRY", default="BG")
 

@@ -7,4 +7,4 @@ class InventoryConfig(AppConfig):
     verbose_name = "Record of processing"
 
     def ready(self) -> None:
-        from . import dashboard  # noqa: F401  (registers the admin-home panel)
+        from . import dashboard, personal_data  # noqa: F401  (registrations)

@@ -1,0 +1,371 @@
+"""The people the company holds data about, the customer accounts, and what is held."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+ADULT_AGE = 18  # the policy: "not intended for children under the age of 18"
+
+
+class AgeBand(models.TextChoices):
+    UNKNOWN = "", "Not declared"
+    UNDER_16 = "under_16", "Under 16"
+    AGE_16_17 = "16_17", "16 or 17"
+    ADULT = "18_plus", "18 or over"
+
+
+MINOR_AGE_BANDS = (AgeBand.UNDER_16, AgeBand.AGE_16_17)
+
+
+def adult_birth_date_cutoff(today: datetime.date) -> datetime.date:
+    """Anyone born after this day is under 18 today."""
+    try:
+        return today.replace(year=today.year - ADULT_AGE)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - ADULT_AGE, day=28)
+
+
+def minors_q(today: datetime.date) -> Q:
+    return Q(birth_date__gt=adult_birth_date_cutoff(today)) | Q(age_band__in=MINOR_AGE_BANDS)
+
+
+class DataSubject(models.Model):
+    """A natural person the company holds personal data about."""
+
+    class Kind(models.TextChoices):
+        VISITOR = "visitor", "Visitor"
+        LEAD = "lead", "Lead"
+        TRIAL_USER = "trial_user", "Trial user"
+        CUSTOMER_CONTACT = "customer_contact", "Customer contact"
+        NEWSLETTER_SUBSCRIBER = "newsletter_subscriber", "Newsletter subscriber"
+        CUSTOMER_END_USER = "customer_end_user", "Customer's end user"
+
+    kind = models.CharField("kind of data subject", max_length=30, choices=Kind.choices)
+    full_name = models.CharField("name", max_length=200, blank=True)
+    title = models.CharField("title", max_length=200, blank=True, help_text="Job title.")
+    login_name = models.CharField(
+        "login account name",
+        max_length=150,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="The account name this person logs into the Applications with.",
+    )
+    birth_date = models.DateField("declared birth date", null=True, blank=True)
+    age_band = models.CharField(
+        "declared age band", max_length=10, choices=AgeBand.choices, blank=True
+    )
+    created_at = models.DateTimeField("first recorded", default=timezone.now)
+    last_activity_at = models.DateTimeField("last activity", null=True, blank=True)
+    erased_at = models.DateTimeField(
+        "erased",
+        null=True,
+        blank=True,
+        help_text="Set when the subject's personal data was erased; the row stays as a tombstone.",
+    )
+
+    class Meta:
+        verbose_name = "data subject"
+        verbose_name_plural = "data subjects"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["kind", "-created_at"], name="subjects_kind_created"),
+            models.Index(fields=["full_name"], name="subjects_full_name"),
+            models.Index(fields=["birth_date"], name="subjects_birth_date"),
+            models.Index(fields=["age_band"], name="subjects_age_band"),
+            models.Index(fields=["last_activity_at"], name="subjects_last_activity"),
+            models.Index(fields=["-created_at", "-id"], name="subjects_created_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.login_name or f"Data subject #{self.pk}"
+
+    def is_minor(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        if self.birth_date:
+            return self.birth_date > adult_birth_date_cutoff(today)
+        return self.age_band in MINOR_AGE_BANDS
+
+
+class ContactPoint(models.Model):
+    """An e-mail address, telephone number or postal address of a data subject."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "E-mail address"
+        PHONE = "phone", "Telephone number"
+        POSTAL = "postal", "Postal address"
+
+    subject = models.ForeignKey(
+        DataSubject,
+        on_delete=models.CASCADE,
+        related_name="contact_points",
+        verbose_name="data subject",
+    )
+    kind = models.CharField("kind", max_length=10, choices=Kind.choices)
+    value = models.CharField("value", max_length=500)
+    is_primary = models.BooleanField("primary", default=False)
+    created_at = models.DateTimeField("recorded", default=timezone.now)
+
+    class Meta:
+        verbose_name = "contact point"
+        verbose_name_plural = "contact points"
+        ordering = ["subject_id", "kind", "-is_primary", "id"]
+        indexes = [models.Index(fields=["kind", "value"], name="subjects_contact_lookup")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "kind"],
+                condition=Q(is_primary=True),
+                name="subjects_one_primary_contact_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["subject", "kind", "value"], name="subjects_contact_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def save(self, *args, **kwargs):
+        if self.kind == self.Kind.EMAIL:
+            self.value = self.value.strip().lower()
+        super().save(*args, **kwargs)
+
+
+class Account(models.Model):
+    """A customer company: the license holder of InfoServ services."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    account_number = models.CharField("account number", max_length=40, unique=True)
+    company_name = models.CharField("company name", max_length=200)
+    registration_number = models.CharField("registration no.", max_length=40, blank=True)
+    vat_number = models.CharField("VAT no.", max_length=40, blank=True)
+    billing_address = models.TextField("billing address", blank=True)
+    license_holder = models.ForeignKey(
+        DataSubject,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="held_licenses",
+        verbose_name="license-holder contact",
+    )
+    license_holder_email = models.EmailField("license-holder e-mail", blank=True)
+    license_holder_phone = models.CharField("license-holder telephone", max_length=50, blank=True)
+    status = models.CharField(
+        "status", max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    opened_at = models.DateField("opened", default=datetime.date.today)
+    closed_at = models.DateField("closed", null=True, blank=True, db_index=True)
+    representatives = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="AccountAssignment",
+        related_name="assigned_accounts",
+        verbose_name="account representatives",
+        blank=True,
+    )
+    contacts = models.ManyToManyField(
+        DataSubject,
+        through="AccountContact",
+        related_name="accounts",
+        verbose_name="contacts",
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = "account (license holder)"
+        verbose_name_plural = "accounts (license holders)"
+        ordering = ["company_name", "id"]
+        indexes = [
+            models.Index(fields=["company_name"], name="subjects_account_company"),
+            models.Index(fields=["registration_number"], name="subjects_account_reg_no"),
+            models.Index(fields=["vat_number"], name="subjects_account_vat"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_name} ({self.account_number})"
+
+
+class AccountAssignment(models.Model):
+    """Which account representative looks after which account."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="assignments", verbose_name="account"
+    )
+    representative = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="account_assignments",
+        verbose_name="account representative",
+    )
+    assigned_at = models.DateTimeField("assigned", default=timezone.now)
+
+    class Meta:
+        verbose_name = "account assignment"
+        verbose_name_plural = "account assignments"
+        ordering = ["account_id", "representative_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "representative"], name="subjects_assignment_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.representative} → {self.account}"
+
+
+class AccountContact(models.Model):
+    """A data subject's role at a customer account."""
+
+    class Role(models.TextChoices):
+        LICENSE_HOLDER = "license_holder", "License holder"
+        ADMINISTRATOR = "administrator", "Administrator"
+        USER = "user", "User"
+        BILLING = "billing", "Billing contact"
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="account_contacts", verbose_name="account"
+    )
+    subject = models.ForeignKey(
+        DataSubject,
+        on_delete=models.CASCADE,
+        related_name="account_contacts",
+        verbose_name="data subject",
+    )
+    role = models.CharField("role", max_length=20, choices=Role.choices, default=Role.USER)
+
+    class Meta:
+        verbose_name = "account contact"
+        verbose_name_plural = "account contacts"
+        ordering = ["account_id", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "subject", "role"], name="subjects_account_contact_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} — {self.get_role_display()} at {self.account}"
+
+
+class LicenseHolderChange(models.Model):
+    """Evidence of a change to an account's license-holder details (append-only)."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "E-mail"
+        PHONE = "phone", "Telephone"
+        POST = "post", "Postal mail"
+        MEETING = "meeting", "In person"
+        PORTAL = "portal", "Management portal message"
+
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="license_changes", verbose_name="account"
+    )
+    requested_by = models.ForeignKey(
+        DataSubject,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="license_change_requests",
+        verbose_name="requested by (customer contact)",
+    )
+    channel = models.CharField("received by", max_length=10, choices=Channel.choices)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="license_changes_made",
+        verbose_name="changed by",
+    )
+    changed_at = models.DateTimeField("changed", default=timezone.now, db_index=True)
+    old_values = models.JSONField("before")
+    new_values = models.JSONField("after")
+    note = models.TextField("note", blank=True)
+
+    class Meta:
+        verbose_name = "license-holder change"
+        verbose_name_plural = "license-holder changes"
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.account} changed {self.changed_at:%Y-%m-%d %H:%M} by {self.made_by}"
+
+
+class ActivityEvent(models.Model):
+    """Other Information: one automatically collected usage event (the high-volume table)."""
+
+    class EventKind(models.TextChoices):
+        PAGE_VIEW = "page_view", "Page view"
+        LOGIN = "login", "Login"
+        LOGIN_FAILED = "login_failed", "Failed login"
+        APP_USE = "app_use", "Application use"
+        API = "api", "API call"
+
+    occurred_at = models.DateTimeField("occurred")
+    event_kind = models.CharField(
+        "event", max_length=20, choices=EventKind.choices, default=EventKind.PAGE_VIEW
+    )
+    ip = models.GenericIPAddressField("IP address", null=True, blank=True)
+    user_agent = models.CharField("user agent", max_length=500, blank=True)
+    browser = models.CharField("browser", max_length=60, blank=True)
+    operating_system = models.CharField("operating system", max_length=60, blank=True)
+    page = models.CharField("page viewed", max_length=500, blank=True)
+    referrer = models.CharField("referring URL", max_length=500, blank=True)
+    login = models.CharField("login account name", max_length=150, blank=True)
+    email = models.CharField("e-mail given", max_length=254, blank=True)
+    subject = models.ForeignKey(
+        DataSubject,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="activity_events",
+        verbose_name="data subject",
+        db_index=False,  # covered by the (subject, occurred_at) index
+    )
+
+    class Meta:
+        verbose_name = "activity event (Other Information)"
+        verbose_name_plural = "activity events (Other Information)"
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["subject", "occurred_at"], name="subjects_event_subject_time"),
+            models.Index(fields=["-occurred_at", "-id"], name="subjects_event_time"),
+            models.Index(fields=["login"], name="subjects_event_login"),
+            models.Index(fields=["ip"], name="subjects_event_ip"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_kind_display()} {self.page} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class CustomerDataset(models.Model):
+    """Customer-Generated Data hosted for an account: the customer is the controller."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="datasets", verbose_name="account"
+    )
+    name = models.CharField("dataset", max_length=200)
+    contents = models.TextField("what it holds")
+    location = models.CharField("where it lives", max_length=300)
+    approximate_records = models.PositiveIntegerField("approximate records", default=0)
+    subjects = models.ManyToManyField(
+        DataSubject,
+        related_name="hosted_in_datasets",
+        verbose_name="known data subjects in it",
+        blank=True,
+    )
+    created_at = models.DateTimeField("created", default=timezone.now)
+
+    class Meta:
+        verbose_name = "customer dataset (Customer-Generated Data)"
+        verbose_name_plural = "customer datasets (Customer-Generated Data)"
+        ordering = ["account_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "name"], name="subjects_dataset_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.account.company_name})"

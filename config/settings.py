@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "privacyops.core.apps.CoreConfig",
     "privacyops.inventory",
     "privacyops.subjects",
+    "privacyops.dsr",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +165,16 @@ PRIVACYOPS_CONTROLLER = {
 PRIVACYOPS_HASH_SALT = env.str("PRIVACYOPS_HASH_SALT", default=SECRET_KEY)
 # Country whose public holidays move a deadline's last day (Regulation 1182/71).
 PRIVACYOPS_HOLIDAY_COUNTRY = env.str("HOLIDAY_COUNTRY", default="BG")
+
+# --- Privacy requests ---------------------------------------------------------------------
+# Public address of this site, for the confirmation links e-mailed to requesters.
+PRIVACYOPS_PUBLIC_URL = env.str("PUBLIC_URL", default="http://127.0.0.1:8000")
+# A confirmation link is valid this many days; an unconfirmed web request is closed (with a
+# final notice) this many days after it was received.
+PRIVACYOPS_DSR_CONFIRMATION_LINK_DAYS = env.int("DSR_CONFIRMATION_LINK_DAYS", default=7)
+PRIVACYOPS_DSR_UNCONFIRMED_CLOSE_DAYS = env.int("DSR_UNCONFIRMED_CLOSE_DAYS", default=14)
+# Public request form submissions allowed per IP address per hour.
+PRIVACYOPS_DSR_INTAKE_PER_HOUR = env.int("DSR_INTAKE_PER_HOUR", default=5)
 
 LOGGING = {
     "version": 1,

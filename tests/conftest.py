@@ -123,7 +123,10 @@ def celery_worker(transactional_db, tmp_path):
 
 # Data migrations that seed reference data. A transactional test (live server, real worker)
 # starts from an emptied database, so it re-applies these through `reference_data`.
-REFERENCE_DATA_MIGRATIONS = ["privacyops.inventory.migrations.0002_seed_record_of_processing"]
+REFERENCE_DATA_MIGRATIONS = [
+    "privacyops.inventory.migrations.0002_seed_record_of_processing",
+    "privacyops.dsr.migrations.0002_seed_letters_and_schedules",
+]
 
 
 @pytest.fixture

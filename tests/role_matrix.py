@@ -21,9 +21,22 @@ def _job_run():
     return services.job_run_start(job="matrix")
 
 
+def _dsr_request():
+    from privacyops.dsr.models import PrivacyRequest
+    from tests.dsr.factories import submit
+
+    existing = PrivacyRequest.objects.order_by("pk").first()
+    return existing or submit(requester_email="matrix@example.com")
+
+
 MAKERS = {
     "auth.User": lambda: UserFactory(username="matrix-subject", is_staff=False),
     "core.JobRun": _job_run,
+    "dsr.PrivacyRequest": lambda: _dsr_request(),
+    "dsr.RequestEvent": lambda: _dsr_request().events.first(),
+    "dsr.ReminderSent": lambda: _dsr_request().reminders.create(
+        kind="due_7", due_date=_dsr_request().due_date
+    ),
     "django_celery_beat.CrontabSchedule": lambda: CrontabSchedule.objects.create(minute="5"),
     "django_celery_beat.SolarSchedule": lambda: SolarSchedule.objects.create(
         event="sunrise", latitude=43.85, longitude=25.97

@@ -18,11 +18,13 @@ ROLE_PERMISSIONS: dict[str, dict[str, str | frozenset[str]]] = {
         "core": ALL,
         "inventory": ALL,
         "django_celery_beat": ALL,
+        "dsr": ALL,
     },
     AUDITOR: {
         "core": VIEW,
         "inventory": VIEW,
         "django_celery_beat": VIEW,
+        "dsr": VIEW,
     },
     ACCOUNT_REPRESENTATIVE: {},
 }

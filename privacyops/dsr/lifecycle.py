@@ -19,6 +19,7 @@ class State(StrEnum):
     REDIRECTED = "redirected"
     WITHDRAWN = "withdrawn"
     CLOSED_UNCONFIRMED = "closed_unconfirmed"
+    DUPLICATE = "duplicate"
 
     @property
     def label(self) -> str:
@@ -35,16 +36,21 @@ LABELS = {
     State.REDIRECTED: "Redirected to the controller (customer)",
     State.WITHDRAWN: "Withdrawn by the requester",
     State.CLOSED_UNCONFIRMED: "Closed: never confirmed",
+    State.DUPLICATE: "Repeat of an open request (linked to it)",
 }
 
 S = State
 TRANSITIONS: dict[State, frozenset[State]] = {
+    # A repeat of an open request by the same person is linked to it (duplicate), not
+    # processed twice.
     S.RECEIVED: frozenset(
-        {S.AWAITING_IDENTITY, S.IN_PROGRESS, S.REFUSED, S.REDIRECTED, S.WITHDRAWN}
+        {S.AWAITING_IDENTITY, S.IN_PROGRESS, S.REFUSED, S.REDIRECTED, S.WITHDRAWN, S.DUPLICATE}
     ),
     # Refused from here means "identity not established"; closed_unconfirmed is the automatic
     # close of a web request whose confirmation link was never used.
-    S.AWAITING_IDENTITY: frozenset({S.IN_PROGRESS, S.REFUSED, S.WITHDRAWN, S.CLOSED_UNCONFIRMED}),
+    S.AWAITING_IDENTITY: frozenset(
+        {S.IN_PROGRESS, S.REFUSED, S.WITHDRAWN, S.CLOSED_UNCONFIRMED, S.DUPLICATE}
+    ),
     S.IN_PROGRESS: frozenset(
         {S.AWAITING_IDENTITY, S.AWAITING_APPROVAL, S.REFUSED, S.REDIRECTED, S.WITHDRAWN}
     ),
@@ -55,10 +61,12 @@ TRANSITIONS: dict[State, frozenset[State]] = {
     S.REDIRECTED: frozenset(),
     S.WITHDRAWN: frozenset(),
     S.CLOSED_UNCONFIRMED: frozenset(),
+    S.DUPLICATE: frozenset(),
 }
 
 # States a request enters only through the system, never as a staff action.
-SYSTEM_ONLY = frozenset({S.CLOSED_UNCONFIRMED})
+# (A duplicate is linked by its own service, which names the original.)
+SYSTEM_ONLY = frozenset({S.CLOSED_UNCONFIRMED, S.DUPLICATE})
 # States that need a reason written down (it goes into the letter to the requester).
 REASON_REQUIRED = frozenset({S.REFUSED, S.REDIRECTED})
 # States in which the legal clock stands still.

@@ -15,6 +15,7 @@ def test_every_state_has_a_row_and_a_label():
         State.REDIRECTED,
         State.WITHDRAWN,
         State.CLOSED_UNCONFIRMED,
+        State.DUPLICATE,
     } == lifecycle.FINAL
 
 

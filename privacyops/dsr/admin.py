@@ -1,0 +1,352 @@
+"""Admin for the legal department: the request list with saved views, next steps, history."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from privacyops.core.admin import ReadOnlyRecordAdmin
+from privacyops.core.admin_mixins import SpreadsheetExportMixin
+
+from . import deadlines, selectors, services
+from .forms import EXTEND, VERIFY, AssignForm, NextStepForm, StaffRequestForm
+from .lifecycle import LABELS, REASON_REQUIRED, LifecycleError, State, next_states
+from .models import MessageTemplate, PrivacyRequest, ReminderSent, RequestEvent
+from .resources import PrivacyRequestResource
+
+WARN_DAYS, ALERT_DAYS = 7, 2
+
+
+def days_left_tone(days: int) -> str:
+    if days <= ALERT_DAYS:
+        return "alert"
+    return "warn" if days <= WARN_DAYS else "ok"
+
+
+class SavedViewFilter(admin.SimpleListFilter):
+    title = "saved view"
+    parameter_name = "view"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("open", "Open"),
+            ("overdue", "Overdue"),
+            ("week", "Due within 7 days"),
+            ("mine", "Assigned to me"),
+            ("unassigned", "Open and unassigned"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        open_ids = selectors.open_requests().values("pk")
+        if value == "open":
+            return queryset.filter(pk__in=open_ids)
+        if value == "overdue":
+            return queryset.filter(pk__in=selectors.overdue().values("pk"))
+        if value == "week":
+            return queryset.filter(pk__in=selectors.due_within(days=7).values("pk"))
+        if value == "mine":
+            return queryset.filter(assignee=request.user)
+        if value == "unassigned":
+            return queryset.filter(pk__in=open_ids, assignee__isnull=True)
+        return queryset
+
+
+class RequestEventInline(admin.TabularInline):
+    model = RequestEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "kind", "by", "from_state", "to_state", "note")
+    readonly_fields = fields
+    ordering = ("at", "id")
+    verbose_name_plural = "history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def _transition_action(target: State):
+    def action(modeladmin, request, queryset):
+        done, failed = 0, []
+        for obj in queryset:
+            try:
+                services.request_transition(request=obj, to=target, by=request.user)
+                done += 1
+            except LifecycleError as error:
+                failed.append(f"{obj.reference}: {error}")
+        if done:
+            modeladmin.message_user(request, f"{done} request(s) now {LABELS[target].lower()}.")
+        for message in failed:
+            modeladmin.message_user(request, message, messages.ERROR)
+
+    action.__name__ = f"move_to_{target.value}"
+    return (action, action.__name__, f"Move selected to: {LABELS[target]}")
+
+
+@admin.register(PrivacyRequest)
+class PrivacyRequestAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
+    resource_classes = [PrivacyRequestResource]
+    add_form = StaffRequestForm
+    list_display = (
+        "reference_display",
+        "request_type",
+        "requester_name",
+        "state",
+        "assignee",
+        "received_at",
+        "due_date",
+        "days_left_display",
+    )
+    list_filter = (
+        SavedViewFilter,
+        "state",
+        "request_type",
+        "channel",
+        "regime",
+        ("assignee", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = ("requester_name", "requester_email")
+    list_select_related = ("assignee",)
+    date_hierarchy = "received_at"
+    actions = ["assign_to_me", "assign_to"]
+    inlines = [RequestEventInline]
+    change_form_template = "admin/dsr/privacyrequest/change_form.html"
+    readonly_fields = ("days_left_display", "next_steps")
+    fieldsets = (
+        (None, {"fields": ("request_type", "channel", "regime", "state", "next_steps")}),
+        (
+            "Requester (as given)",
+            {
+                "fields": (
+                    "requester_name",
+                    "requester_email",
+                    "requester_phone",
+                    "requester_address",
+                    "details",
+                    "subject",
+                )
+            },
+        ),
+        (
+            "Deadline",
+            {
+                "fields": (
+                    "received_at",
+                    "due_date",
+                    "days_left_display",
+                    "paused_days",
+                    "paused_since",
+                    "extended_on",
+                    "extension_reason",
+                )
+            },
+        ),
+        (
+            "Handling",
+            {
+                "fields": (
+                    "assignee",
+                    "identity_verified_at",
+                    "identity_verification_note",
+                    "resolution_reason",
+                    "redirect_to",
+                    "duplicate_of",
+                    "closed_at",
+                )
+            },
+        ),
+    )
+
+    class Media:
+        css = {"all": ("css/dashboard.css",)}
+
+    # --- list ---------------------------------------------------------------------------
+    @admin.display(description="reference", ordering="pk")
+    def reference_display(self, obj: PrivacyRequest) -> str:
+        return obj.reference
+
+    @admin.display(description="days left", ordering="due_date")
+    def days_left_display(self, obj: PrivacyRequest) -> str:
+        if obj.pk is None or not obj.is_open:
+            return "—"
+        if obj.clock_stopped:
+            return format_html('<span class="po-days-left">{}</span>', "clock stopped")
+        days = deadlines.days_left(obj.due_date, timezone.localdate())
+        text = f"{-days} overdue" if days < 0 else f"{days}"
+        return format_html('<span class="po-days-left {}">{}</span>', days_left_tone(days), text)
+
+    @admin.display(description="allowed next steps")
+    def next_steps(self, obj: PrivacyRequest) -> str:
+        if obj.pk is None:
+            return "—"
+        return ", ".join(LABELS[s] for s in next_states(obj.state)) or "none (closed)"
+
+    # --- forms --------------------------------------------------------------------------
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return ((None, {"fields": StaffRequestForm.Meta.fields}),)
+        return self.fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        # Every change goes through a service, so that it leaves a history entry.
+        return [f.name for f in PrivacyRequest._meta.fields] + list(self.readonly_fields)
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        data = {name: form.cleaned_data[name] for name in StaffRequestForm.Meta.fields}
+        created = services.request_submit(by=request.user, **data)
+        obj.pk = obj.id = created.pk
+        obj.state, obj.due_date = created.state, created.due_date
+
+    # --- actions: only the legal next steps --------------------------------------------
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.has_change_permission(request):
+            for name in ("assign_to_me", "assign_to"):
+                actions.pop(name, None)
+            return actions
+        state = request.GET.get("state__exact")
+        if state in {s.value for s in State}:
+            for target in next_states(state):
+                if target in REASON_REQUIRED:
+                    continue  # one by one, with a reason, on the request's page
+                action, name, description = _transition_action(target)
+                actions[name] = (action, name, description)
+        return actions
+
+    @admin.action(description="Assign selected to me", permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        changed = services.requests_assign(
+            requests=queryset, assignee=request.user, by=request.user
+        )
+        self.message_user(request, f"{changed} request(s) assigned to you.")
+
+    @admin.action(description="Assign selected to…", permissions=["change"])
+    def assign_to(self, request, queryset):
+        if "apply" in request.POST:
+            form = AssignForm(request.POST)
+            if form.is_valid():
+                assignee = form.cleaned_data["assignee"]
+                changed = services.requests_assign(
+                    requests=queryset, assignee=assignee, by=request.user
+                )
+                self.message_user(
+                    request, f"{changed} request(s) assigned to {assignee or 'nobody'}."
+                )
+                return None
+        else:
+            form = AssignForm()
+        return TemplateResponse(
+            request,
+            "admin/dsr/privacyrequest/assign.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Assign privacy requests",
+                "form": form,
+                "requests": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    # --- one request: the next step ------------------------------------------------------
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/next-step/",
+                self.admin_site.admin_view(self.next_step_view),
+                name="dsr_privacyrequest_next_step",
+            )
+        ] + super().get_urls()
+
+    def steps_for(self, obj: PrivacyRequest) -> list[tuple[str, str]]:
+        steps = []
+        if obj.state in (State.RECEIVED, State.AWAITING_IDENTITY):
+            steps.append((VERIFY, "Identity verified (say how)"))
+        steps += [(s.value, LABELS[s]) for s in next_states(obj.state)]
+        if obj.is_open and not obj.extended_on and obj.state != State.AWAITING_IDENTITY:
+            steps.append((EXTEND, "Extend the deadline (say why; the requester is told)"))
+        return steps
+
+    def next_step_view(self, request, object_id):
+        obj = get_object_or_404(PrivacyRequest, pk=object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        steps = self.steps_for(obj)
+        form = NextStepForm(request.POST or None, steps=steps)
+        if request.method == "POST" and form.is_valid():
+            step, text = form.cleaned_data["step"], form.cleaned_data["text"]
+            try:
+                if step == VERIFY:
+                    services.request_verify_identity(request=obj, by=request.user, note=text)
+                elif step == EXTEND:
+                    services.request_extend(request=obj, reason=text, by=request.user)
+                elif step == State.REDIRECTED:
+                    services.request_redirect(
+                        request=obj,
+                        account=form.cleaned_data["account"],
+                        reason=text,
+                        by=request.user,
+                    )
+                else:
+                    services.request_transition(
+                        request=obj, to=step, reason=text, note=text, by=request.user
+                    )
+            except (LifecycleError, services.RequestError) as error:
+                form.add_error(None, str(error))
+            else:
+                self.message_user(request, f"{obj.reference}: done.")
+                return HttpResponseRedirect(
+                    reverse("admin:dsr_privacyrequest_change", args=[obj.pk])
+                )
+        return TemplateResponse(
+            request,
+            "admin/dsr/privacyrequest/next_step.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"{obj.reference}: next step",
+                "form": form,
+                "original": obj,
+                "opts": self.model._meta,
+            },
+        )
+
+
+@admin.register(RequestEvent)
+class RequestEventAdmin(ReadOnlyRecordAdmin):
+    list_display = ("request", "kind", "at", "by", "from_state", "to_state", "note")
+    list_filter = ("kind",)
+    list_select_related = ("request", "by")
+    date_hierarchy = "at"
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(ReadOnlyRecordAdmin):
+    list_display = ("request", "kind", "due_date", "sent_at")
+    list_filter = ("kind",)
+    list_select_related = ("request",)
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(admin.ModelAdmin):
+    list_display = ("key", "subject", "updated_at")
+    search_fields = ("subject",)
+    readonly_fields = ("updated_at",)

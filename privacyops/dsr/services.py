@@ -1,0 +1,420 @@
+"""Business operations on privacy requests.
+
+Every change of state goes through `request_transition`, which asks the transition table
+(`lifecycle.check_transition`) first, keeps the legal clock (pause while waiting for identity,
+resume on proof, recompute the due date), writes the history entry and the letter. Nothing
+else writes `PrivacyRequest.state`.
+"""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+
+from privacyops.subjects.models import ContactPoint
+
+from . import deadlines, letters
+from .lifecycle import CLOCK_STOPPED, FINAL, OPEN, State, check_transition
+from .models import Channel, PrivacyRequest, RequestEvent, RequestType
+
+CONFIRMATION_SALT = "privacyops.dsr.confirm"
+Kind = RequestEvent.Kind
+
+# The letter each state change sends to the requester (none for internal steps).
+LETTER_ON_ENTERING = {
+    State.COMPLETED: "complete",
+    State.REFUSED: "refuse",
+    State.REDIRECTED: "redirect",
+    State.WITHDRAWN: "withdrawn",
+    State.CLOSED_UNCONFIRMED: "unconfirmed_closed",
+    State.AWAITING_IDENTITY: "verify",
+}
+
+
+class RequestError(ValueError):
+    """A request operation that the rules do not allow; the message says why."""
+
+
+class ConfirmationInvalid(RequestError):
+    pass
+
+
+def _country() -> str:
+    return settings.PRIVACYOPS_HOLIDAY_COUNTRY
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _public_url() -> str:
+    return getattr(settings, "PRIVACYOPS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def compute_due_date(request: PrivacyRequest, *, extra_paused_days: int = 0) -> datetime.date:
+    return deadlines.deadline(
+        request.received_on,
+        regime=request.regime,
+        country=_country(),
+        paused_days=request.paused_days + extra_paused_days,
+        extended=request.extended_on is not None,
+    )
+
+
+def _event(request: PrivacyRequest, kind: str, *, by=None, note: str = "", **data) -> None:
+    fields = {k: data.pop(k) for k in ("from_state", "to_state") if k in data}
+    RequestEvent.objects.create(request=request, kind=kind, by=by, note=note, data=data, **fields)
+
+
+def _match_subject(email: str):
+    if not email:
+        return None
+    point = (
+        ContactPoint.objects.filter(kind=ContactPoint.Kind.EMAIL, value=email.strip().lower())
+        .select_related("subject")
+        .first()
+    )
+    return point.subject if point else None
+
+
+def _open_request_of(email: str, request_type: str) -> PrivacyRequest | None:
+    if not email:
+        return None
+    return (
+        PrivacyRequest.objects.filter(
+            requester_email__iexact=email.strip(),
+            request_type=request_type,
+            state__in=list(OPEN),
+            duplicate_of__isnull=True,
+        )
+        .order_by("received_at", "pk")
+        .first()
+    )
+
+
+def _new_confirmation_link(request: PrivacyRequest, base_url: str = "") -> str:
+    """A signed link for this request; issuing a new one invalidates the previous one."""
+    request.confirmation_nonce = secrets.token_hex(8)
+    request.save(update_fields=["confirmation_nonce", "updated_at"])
+    token = signing.dumps(
+        {"r": request.pk, "n": request.confirmation_nonce}, salt=CONFIRMATION_SALT
+    )
+    return f"{(base_url or _public_url()).rstrip('/')}/privacy/request/confirm/{token}/"
+
+
+@transaction.atomic
+def request_submit(
+    *,
+    request_type: str,
+    channel: str,
+    requester_name: str,
+    requester_email: str = "",
+    details: str = "",
+    requester_phone: str = "",
+    requester_address: str = "",
+    regime: str = deadlines.DEFAULT_REGIME,
+    received_at: datetime.datetime | None = None,
+    by=None,
+    base_url: str = "",
+) -> PrivacyRequest:
+    """Record a request as received and answer at once.
+
+    A web-form request waits for its confirmation link (the clock stands still meanwhile);
+    one received by staff is acknowledged. A repeat of an open request by the same person is
+    linked to that request and not processed twice.
+    """
+    if request_type not in RequestType.values:
+        raise RequestError(f"Unknown request type {request_type!r}.")
+    if channel not in Channel.values:
+        raise RequestError(f"Unknown channel {channel!r}.")
+    deadlines.regime_for(regime)
+    if not requester_name.strip():
+        raise RequestError("The requester's name is required.")
+    if channel == Channel.WEB_FORM and not requester_email:
+        raise RequestError("A web-form request needs an e-mail address to confirm it.")
+    if not (requester_email or requester_phone or requester_address):
+        raise RequestError("Give at least one way to answer the requester.")
+
+    original = _open_request_of(requester_email, request_type)
+    request = PrivacyRequest(
+        request_type=request_type,
+        channel=channel,
+        regime=regime,
+        requester_name=requester_name.strip(),
+        requester_email=requester_email.strip(),
+        requester_phone=requester_phone.strip(),
+        requester_address=requester_address.strip(),
+        details=details.strip(),
+        subject=_match_subject(requester_email),
+        received_at=received_at or timezone.now(),
+        assignee=original.assignee if original else None,
+    )
+    request.due_date = compute_due_date(request)
+    request.save()
+    _event(request, Kind.SUBMITTED, by=by, channel=channel, to_state=State.RECEIVED)
+
+    if original is not None:
+        _link_repeat(request=request, original=original, by=by, base_url=base_url)
+    elif channel == Channel.WEB_FORM:
+        request_transition(
+            request=request,
+            to=State.AWAITING_IDENTITY,
+            by=by,
+            by_system=True,
+            note="Waiting for the requester to open the confirmation link.",
+            base_url=base_url,
+        )
+    else:
+        letters.letter_send(request=request, key="acknowledge", by=by)
+    request.refresh_from_db()
+    return request
+
+
+def _link_repeat(*, request, original, by, base_url: str = "") -> None:
+    request.duplicate_of = original
+    request.save(update_fields=["duplicate_of", "updated_at"])
+    _transition(request, State.DUPLICATE, by=by, by_system=True, note=original.reference)
+    _event(original, Kind.REPEAT, by=by, note=f"Repeat received as {request.reference}.")
+    if original.state == State.AWAITING_IDENTITY and original.channel == Channel.WEB_FORM:
+        # The person probably lost the first e-mail: send the original's link again.
+        link = _new_confirmation_link(original, base_url)
+        letters.letter_send(request=original, key="verify", by=by, context={"link": link})
+    else:
+        letters.letter_send(
+            request=request, key="acknowledge", by=by, context={"original": original}
+        )
+
+
+@transaction.atomic
+def request_link_duplicate(*, request: PrivacyRequest, original: PrivacyRequest, by) -> None:
+    """Staff: mark a request as a repeat of an earlier open one and link them."""
+    if original.pk == request.pk or not original.is_open or original.duplicate_of_id:
+        raise RequestError("A request can only be linked to a different, open, original request.")
+    request = PrivacyRequest.objects.select_for_update().get(pk=request.pk)
+    _link_repeat(request=request, original=original, by=by)
+
+
+def _pause(request: PrivacyRequest, on: datetime.date, by) -> None:
+    request.paused_since = on
+    _event(request, Kind.CLOCK_PAUSED, by=by, paused_on=on.isoformat())
+
+
+def _resume(request: PrivacyRequest, on: datetime.date, by) -> None:
+    days = deadlines.days_paused(request.paused_since, on)
+    old_due = request.due_date
+    request.paused_days += days
+    request.paused_since = None
+    request.due_date = compute_due_date(request)
+    _event(
+        request,
+        Kind.CLOCK_RESUMED,
+        by=by,
+        note=f"Clock stood still {days} day(s); due date {old_due} -> {request.due_date}.",
+        days=days,
+        old_due=old_due.isoformat(),
+        new_due=request.due_date.isoformat(),
+    )
+
+
+def _transition(
+    request: PrivacyRequest, to: State, *, by=None, reason="", note="", by_system=False
+) -> str:
+    current = State(request.state)
+    check_transition(current, to, reason=reason, by_system=by_system)
+    today = _today()
+    if to in CLOCK_STOPPED and request.paused_since is None:
+        _pause(request, today, by)
+    elif current in CLOCK_STOPPED and to not in CLOCK_STOPPED and request.paused_since:
+        _resume(request, today, by)
+    if to in FINAL:
+        request.closed_at = timezone.now()
+    if reason:
+        request.resolution_reason = reason.strip()
+    request.state = to
+    request.save()
+    _event(
+        request,
+        Kind.TRANSITION,
+        by=by,
+        note=reason or note,
+        from_state=current,
+        to_state=to,
+    )
+    return current
+
+
+@transaction.atomic
+def request_transition(
+    *,
+    request: PrivacyRequest,
+    to: str,
+    by=None,
+    reason: str = "",
+    note: str = "",
+    by_system: bool = False,
+    base_url: str = "",
+) -> PrivacyRequest:
+    """Move a request to `to` if the transition table allows it, and write to the requester.
+
+    Raises lifecycle.IllegalTransition / ReasonRequired otherwise. Entering "awaiting identity"
+    stops the clock; leaving it restarts the clock and moves the due date by the days lost.
+    """
+    request = PrivacyRequest.objects.select_for_update().get(pk=request.pk)
+    to = State(to)
+    _transition(request, to, by=by, reason=reason, note=note, by_system=by_system)
+    key = LETTER_ON_ENTERING.get(to)
+    if key:
+        context = {}
+        if to == State.AWAITING_IDENTITY and request.channel == Channel.WEB_FORM:
+            context["link"] = _new_confirmation_link(request, base_url)
+        letters.letter_send(request=request, key=key, by=by, context=context)
+    return request
+
+
+@transaction.atomic
+def request_confirm(*, token: str) -> PrivacyRequest:
+    """The requester opened the signed, expiring, single-use link: identity confirmed."""
+    max_age = datetime.timedelta(days=settings.PRIVACYOPS_DSR_CONFIRMATION_LINK_DAYS)
+    try:
+        payload = signing.loads(token, salt=CONFIRMATION_SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        raise ConfirmationInvalid(
+            "This confirmation link has expired. Please submit your request again."
+        ) from None
+    except signing.BadSignature:
+        raise ConfirmationInvalid("This confirmation link is not valid.") from None
+    request = PrivacyRequest.objects.select_for_update().filter(pk=payload.get("r")).first()
+    if (
+        request is None
+        or request.state != State.AWAITING_IDENTITY
+        or not request.confirmation_nonce
+        or request.confirmation_nonce != payload.get("n")
+    ):
+        raise ConfirmationInvalid("This confirmation link has already been used or replaced.")
+    request.confirmation_nonce = ""
+    request.identity_verified_at = timezone.now()
+    request.identity_verification_note = (
+        f"Confirmed through the link e-mailed to {request.requester_email}."
+    )
+    _transition(request, State.IN_PROGRESS, note="Confirmed by the requester's link.")
+    _event(request, Kind.IDENTITY_VERIFIED, note=request.identity_verification_note)
+    letters.letter_send(request=request, key="acknowledge")
+    return request
+
+
+@transaction.atomic
+def request_verify_identity(*, request: PrivacyRequest, by, note: str) -> PrivacyRequest:
+    """Staff: identity established (say how); the request goes in progress, the clock runs."""
+    if not note.strip():
+        raise RequestError("Say how the identity was verified.")
+    request = PrivacyRequest.objects.select_for_update().get(pk=request.pk)
+    request.identity_verified_at = timezone.now()
+    request.identity_verification_note = note.strip()
+    request.confirmation_nonce = ""
+    _transition(request, State.IN_PROGRESS, by=by, note="Identity verified.")
+    _event(request, Kind.IDENTITY_VERIFIED, by=by, note=note.strip())
+    return request
+
+
+@transaction.atomic
+def request_extend(*, request: PrivacyRequest, reason: str, by) -> PrivacyRequest:
+    """Extend the deadline by the longest period the regime allows, and tell the requester.
+
+    Allowed once, with a reason, and only while the first period is still running.
+    """
+    if not reason.strip():
+        raise RequestError("An extension needs a reason; it is stated in the letter.")
+    request = PrivacyRequest.objects.select_for_update().get(pk=request.pk)
+    if not request.is_open or request.state == State.AWAITING_IDENTITY:
+        raise RequestError("Only a request being worked on can be extended.")
+    if request.extended_on:
+        raise RequestError(f"The deadline was already extended on {request.extended_on}.")
+    today = _today()
+    if not deadlines.extension_allowed(
+        request.received_on,
+        today,
+        regime=request.regime,
+        country=_country(),
+        paused_days=request.paused_days,
+    ):
+        raise RequestError(
+            f"Too late to extend: the first period ended on {request.due_date}; an extension "
+            "must be announced while it is running."
+        )
+    old_due = request.due_date
+    request.extended_on = today
+    request.extension_reason = reason.strip()
+    request.due_date = compute_due_date(request)
+    request.save()
+    _event(
+        request,
+        Kind.EXTENDED,
+        by=by,
+        note=reason.strip(),
+        old_due=old_due.isoformat(),
+        new_due=request.due_date.isoformat(),
+    )
+    letters.letter_send(request=request, key="extend", by=by)
+    return request
+
+
+@transaction.atomic
+def request_refuse(*, request: PrivacyRequest, reason: str, by) -> PrivacyRequest:
+    """Refuse (manifestly unfounded or excessive, or identity not established).
+
+    The reason is required; the letter states it and the right to complain to the authority.
+    """
+    return request_transition(request=request, to=State.REFUSED, reason=reason, by=by)
+
+
+@transaction.atomic
+def request_redirect(*, request: PrivacyRequest, account, reason: str, by) -> PrivacyRequest:
+    """The data asked about is Customer-Generated Data: the customer is the controller.
+
+    The requester is told whom to ask; the customer is notified.
+    """
+    if account is None:
+        raise RequestError("Name the customer (account) that controls the data.")
+    PrivacyRequest.objects.filter(pk=request.pk).update(redirect_to=account)
+    request = request_transition(request=request, to=State.REDIRECTED, reason=reason, by=by)
+    letters.letter_send(
+        request=request,
+        key="redirect_customer",
+        by=by,
+        to=[account.license_holder_email],
+        context={"account": account},
+    )
+    return request
+
+
+@transaction.atomic
+def requests_assign(*, requests, assignee, by) -> int:
+    """Assign requests to a member of staff; each reassignment is in the history."""
+    changed = 0
+    for request in PrivacyRequest.objects.select_for_update().filter(
+        pk__in=[r.pk for r in requests]
+    ):
+        if request.assignee_id == (assignee.pk if assignee else None):
+            continue
+        old = str(request.assignee) if request.assignee_id else "nobody"
+        request.assignee = assignee
+        request.save(update_fields=["assignee", "updated_at"])
+        new = str(assignee) if assignee else "nobody"
+        _event(request, Kind.ASSIGNED, by=by, note=f"{old} -> {new}")
+        changed += 1
+    return changed
+
+
+def request_assign(*, request: PrivacyRequest, assignee, by) -> PrivacyRequest:
+    requests_assign(requests=[request], assignee=assignee, by=by)
+    request.refresh_from_db()
+    return request
+
+
+@transaction.atomic
+def request_record_download(*, request: PrivacyRequest, by, what: str) -> None:
+    """Someone downloaded something belonging to this request: it goes into the history."""
+    _event(request, Kind.DOWNLOAD, by=by, note=what)

@@ -1,0 +1,75 @@
+"""The public pages: submit a privacy request, confirm it by the e-mailed link. No login."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from . import services
+from .forms import PublicRequestForm
+from .models import Channel
+
+RATE_WINDOW_SECONDS = 3600
+
+
+def _over_rate_limit(request) -> bool:
+    """Count this submission against the sender's IP address; True when over the limit.
+
+    Django's cache is the counter (per process with the default local-memory cache; shared
+    when CACHES points at Redis or a database).
+    """
+    key = f"dsr:intake:{request.META.get('REMOTE_ADDR', 'unknown')}"
+    cache.add(key, 0, RATE_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, RATE_WINDOW_SECONDS)
+        count = 1
+    return count > settings.PRIVACYOPS_DSR_INTAKE_PER_HOUR
+
+
+@require_http_methods(["GET", "POST"])
+def request_form(request):
+    if request.method == "GET":
+        return render(request, "dsr/request_form.html", {"form": PublicRequestForm()})
+    if _over_rate_limit(request):
+        return render(
+            request,
+            "dsr/request_form.html",
+            {
+                "form": PublicRequestForm(request.POST),
+                "error": "Too many requests from your address. Please try again in an hour, "
+                "or write to us by e-mail.",
+            },
+            status=429,
+        )
+    form = PublicRequestForm(request.POST)
+    if not form.is_valid():
+        return render(request, "dsr/request_form.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    try:
+        privacy_request = services.request_submit(
+            request_type=data["request_type"],
+            channel=Channel.WEB_FORM,
+            requester_name=data["name"],
+            requester_email=data["email"],
+            details=data["details"],
+            base_url=request.build_absolute_uri("/"),
+        )
+    except services.RequestError as error:
+        return render(
+            request, "dsr/request_form.html", {"form": form, "error": str(error)}, status=400
+        )
+    return render(request, "dsr/request_submitted.html", {"privacy_request": privacy_request})
+
+
+@require_http_methods(["GET", "POST"])
+def request_confirm(request, token: str):
+    # GET only shows a button: link scanners in mail systems must not confirm for the person.
+    if request.method == "GET":
+        return render(request, "dsr/confirm.html", {"token": token})
+    try:
+        privacy_request = services.request_confirm(token=token)
+    except services.ConfirmationInvalid as error:
+        return render(request, "dsr/confirm.html", {"error": str(error)}, status=400)
+    return render(request, "dsr/confirmed.html", {"privacy_request": privacy_request})

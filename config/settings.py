@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "privacyops.core.apps.CoreConfig",
     "privacyops.inventory",
     "privacyops.subjects",
+    "privacyops.marketing",
     "privacyops.dsr",
 ]
 
@@ -175,6 +176,12 @@ PRIVACYOPS_DSR_CONFIRMATION_LINK_DAYS = env.int("DSR_CONFIRMATION_LINK_DAYS", de
 PRIVACYOPS_DSR_UNCONFIRMED_CLOSE_DAYS = env.int("DSR_UNCONFIRMED_CLOSE_DAYS", default=14)
 # Public request form submissions allowed per IP address per hour.
 PRIVACYOPS_DSR_INTAKE_PER_HOUR = env.int("DSR_INTAKE_PER_HOUR", default=5)
+
+# --- Marketing communications -----------------------------------------------------------------
+# The opt-out address the policy names; it goes into every List-Unsubscribe header.
+PRIVACYOPS_UNSUBSCRIBE_EMAIL = env.str("UNSUBSCRIBE_EMAIL", default="unsubscribe@infoserv.eu")
+# How long a one-click unsubscribe link keeps working after the message was sent.
+PRIVACYOPS_UNSUBSCRIBE_LINK_DAYS = env.int("UNSUBSCRIBE_LINK_DAYS", default=365)
 
 LOGGING = {
     "version": 1,

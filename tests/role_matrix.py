@@ -29,7 +29,38 @@ def _dsr_request():
     return existing or submit(requester_email="matrix@example.com")
 
 
+def _marketing_rows(label):
+    from privacyops.marketing import services as marketing
+    from tests.factories import ContactPointFactory
+
+    point = ContactPointFactory(value="matrix-subscriber@example.com")
+    subscription, _ = marketing.subscription_opt_in(
+        subject=point.subject,
+        email=point.value,
+        channel="newsletter",
+        consented_at=timezone.now(),
+        source="web_form",
+    )
+    opt_out = marketing.subscription_unsubscribe(subject=point.subject, channel="newsletter")
+    if label == "marketing.Subscription":
+        return subscription
+    if label == "marketing.SubscriptionEvent":
+        return subscription.events.first()
+    if label == "marketing.OptOut":
+        return opt_out
+    return marketing.suppression_add(email=point.value, reason="opted_out", channel="newsletter")
+
+
 MAKERS = {
+    **{
+        label: (lambda label=label: _marketing_rows(label))
+        for label in (
+            "marketing.Subscription",
+            "marketing.SubscriptionEvent",
+            "marketing.OptOut",
+            "marketing.SuppressionEntry",
+        )
+    },
     "auth.User": lambda: UserFactory(username="matrix-subject", is_staff=False),
     "core.JobRun": _job_run,
     "dsr.PrivacyRequest": lambda: _dsr_request(),

@@ -19,12 +19,14 @@ ROLE_PERMISSIONS: dict[str, dict[str, str | frozenset[str]]] = {
         "inventory": ALL,
         "django_celery_beat": ALL,
         "dsr": ALL,
+        "marketing": ALL,
     },
     AUDITOR: {
         "core": VIEW,
         "inventory": VIEW,
         "django_celery_beat": VIEW,
         "dsr": VIEW,
+        "marketing": VIEW,
     },
     ACCOUNT_REPRESENTATIVE: {},
 }

@@ -1,0 +1,249 @@
+import csv
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from privacyops.core.admin import ReadOnlyRecordAdmin
+from privacyops.core.admin_mixins import SpreadsheetExportMixin, SpreadsheetImportExportMixin
+from privacyops.subjects.models import DataSubject
+
+from . import selectors, services
+from .models import (
+    SCOPE_CHOICES,
+    STAFF_OPT_OUT_METHODS,
+    Channel,
+    OptOut,
+    OptOutMethod,
+    Subscription,
+    SubscriptionEvent,
+    SuppressionEntry,
+)
+from .resources import SubscriptionResource
+
+
+class SubscriptionEventInline(admin.TabularInline):
+    model = SubscriptionEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "kind", "method", "ip", "by", "detail")
+    readonly_fields = fields
+    ordering = ("at", "id")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def _suppressed_message(request, result) -> None:
+    rows = getattr(result, "suppressed_rows", None)
+    if rows:
+        listed = "; ".join(f"row {n}: {email} ({channel})" for n, email, channel in rows)
+        messages.warning(
+            request,
+            f"{len(rows)} row(s) are on the suppression list (opted out, objected or erased) "
+            f"and were not subscribed: {listed}",
+        )
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(SpreadsheetImportExportMixin, ReadOnlyRecordAdmin):
+    resource_classes = [SubscriptionResource]
+    list_display = (
+        "email",
+        "subject",
+        "channel",
+        "status",
+        "consented_at",
+        "consent_source",
+        "policy_version",
+        "evidence",
+    )
+    list_filter = ("channel", "status", "consent_source")
+    search_fields = ("email", "subject__full_name")
+    date_hierarchy = "consented_at"
+    list_select_related = ("subject", "policy_version")
+    inlines = [SubscriptionEventInline]
+    change_list_template = "marketing/admin/subscription_change_list.html"
+
+    @admin.display(description="consent evidence")
+    def evidence(self, obj: Subscription) -> str:
+        url = reverse("admin:marketing_subscription_evidence", args=[obj.subject_id])
+        return format_html('<a href="{}">CSV</a>', url)
+
+    def get_urls(self):
+        own = [
+            path(
+                "report/",
+                self.admin_site.admin_view(self.report_view),
+                name="marketing_subscription_report",
+            ),
+            path(
+                "evidence/<int:subject_id>/",
+                self.admin_site.admin_view(self.evidence_view),
+                name="marketing_subscription_evidence",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def get_import_data_kwargs(self, **kwargs):
+        # All or nothing, also when the file is confirmed: any invalid row rolls back every row.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        _suppressed_message(request, context.get("result"))
+        return response
+
+    def add_success_message(self, result, request):
+        super().add_success_message(result, request)
+        _suppressed_message(request, result)
+
+    def report_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        subject_id = request.GET.get("subject", "").strip()
+        if subject_id.isdigit():
+            return redirect("admin:marketing_subscription_evidence", int(subject_id))
+        counts = selectors.opt_in_counts()
+        opt_ins = [(label, counts[channel]) for channel, label in Channel.choices]
+        methods = dict(OptOutMethod.choices)
+        months: dict = {}
+        for row in selectors.opt_outs_per_month_and_method():
+            months.setdefault(row["month"], {})[row["method"]] = row["n"]
+        opt_outs = [
+            (month, [by_method.get(m, 0) for m in methods], sum(by_method.values()))
+            for month, by_method in months.items()
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Marketing report",
+            "opts": self.model._meta,
+            "opt_ins": opt_ins,
+            "opt_in_total": sum(counts.values()),
+            "methods": list(methods.values()),
+            "opt_outs": opt_outs,
+        }
+        return TemplateResponse(request, "marketing/admin/report.html", context)
+
+    def evidence_view(self, request, subject_id: int):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        subject = get_object_or_404(DataSubject, pk=subject_id)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="consent-evidence-subject-{subject.pk}.csv"'
+        )
+        writer = csv.writer(response)
+        for row in selectors.consent_evidence_rows(subject=subject):
+            writer.writerow(row)
+        return response
+
+
+@admin.register(SubscriptionEvent)
+class SubscriptionEventAdmin(SpreadsheetExportMixin, ReadOnlyRecordAdmin):
+    list_display = ("at", "kind", "subscription", "method", "by")
+    list_filter = ("kind",)
+    search_fields = ("subscription__email",)
+    date_hierarchy = "at"
+    list_select_related = ("subscription", "by")
+
+
+class OptOutForm(forms.ModelForm):
+    email = forms.EmailField(
+        label="e-mail address",
+        required=False,
+        help_text="If the person is not (yet) a known data subject. Only its salted hash is "
+        "kept: the address is suppressed, never stored.",
+    )
+    channel = forms.ChoiceField(label="channel", choices=SCOPE_CHOICES, required=False)
+    method = forms.ChoiceField(label="received by", choices=STAFF_OPT_OUT_METHODS)
+
+    class Meta:
+        model = OptOut
+        fields = ("subject", "email", "channel", "method", "reference", "received_at")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("subject") and not data.get("email"):
+            raise forms.ValidationError("Give the data subject or the e-mail address.")
+        return data
+
+
+@admin.register(OptOut)
+class OptOutAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
+    """The opt-out register; staff record here what reached them by e-mail, post or phone."""
+
+    form = OptOutForm
+    list_display = ("received_at", "method", "channel_scope", "subject", "reference")
+    list_filter = ("method", "channel")
+    search_fields = ("reference",)
+    date_hierarchy = "received_at"
+    list_select_related = ("subject", "recorded_by")
+    raw_id_fields = ("subject",)
+    readonly_fields = ("email_hash", "recorded_at", "recorded_by")
+
+    @admin.display(description="channel", ordering="channel")
+    def channel_scope(self, obj: OptOut) -> str:
+        return obj.get_channel_display() if obj.channel else "All marketing channels"
+
+    def has_change_permission(self, request, obj=None):
+        # An opt-out is evidence: recorded once, never edited.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("subject", "email", "channel", "method", "reference", "received_at")
+        return (
+            "subject",
+            "email_hash",
+            "channel",
+            "method",
+            "reference",
+            "received_at",
+            "recorded_at",
+            "recorded_by",
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            raise PermissionDenied
+        data = form.cleaned_data
+        recorded = services.opt_out_record(
+            method=data["method"],
+            channel=data.get("channel") or "",
+            subject=data.get("subject"),
+            email=data.get("email") or "",
+            reference=data.get("reference") or "",
+            received_at=data.get("received_at"),
+            by=request.user,
+        )
+        obj.__dict__.update({k: v for k, v in recorded.__dict__.items() if k != "_state"})
+        obj._state.adding = False
+
+
+@admin.register(SuppressionEntry)
+class SuppressionEntryAdmin(SpreadsheetExportMixin, ReadOnlyRecordAdmin):
+    list_display = ("email_hash", "channel_scope", "reason", "added_at")
+    list_filter = ("reason", "channel")
+    search_fields = ("=email_hash",)
+    date_hierarchy = "added_at"
+
+    @admin.display(description="channel", ordering="channel")
+    def channel_scope(self, obj: SuppressionEntry) -> str:
+        return obj.get_channel_display() if obj.channel else "All marketing channels"
+
+    def get_search_results(self, request, queryset, search_term):
+        # Staff search by address; the list only holds hashes, so the address is hashed first.
+        term = search_term.strip()
+        if "@" in term:
+            return queryset.filter(email_hash=selectors.email_hash(term)), False
+        return super().get_search_results(request, queryset, term)

@@ -1,0 +1,173 @@
+"""Reads that encode marketing rules: may this address be mailed, what the reports count."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from privacyops.core.erasure import salted_hash
+
+from .models import (
+    ALL_CHANNELS,
+    NON_MARKETING_KINDS,
+    Channel,
+    ConsentSource,
+    OptOut,
+    OptOutMethod,
+    Subscription,
+    SubscriptionEvent,
+    SuppressionEntry,
+)
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def email_hash(email: str) -> str:
+    """The salted hash the suppression list keeps instead of the address."""
+    return salted_hash(normalise_email(email), settings.PRIVACYOPS_HASH_SALT)
+
+
+def message_kind(kind: str) -> str:
+    """The kind as the rules know it; ValueError for a kind nobody defined."""
+    value = (kind or "").strip().lower() if isinstance(kind, str) else ""
+    if value in NON_MARKETING_KINDS or value in Channel.values:
+        return value
+    allowed = ", ".join([*Channel.values, *NON_MARKETING_KINDS])
+    raise ValueError(f"Unknown message kind {kind!r}; expected one of: {allowed}")
+
+
+def is_suppressed(email: str, channel: str) -> bool:
+    return SuppressionEntry.objects.filter(
+        email_hash=email_hash(email), channel__in=[channel, ALL_CHANNELS]
+    ).exists()
+
+
+def may_send(email: str, kind: str) -> bool:
+    """Whether a message of this kind may go to this address now.
+
+    Transactional, relationship and legally required messages always may (the policy: marketing
+    choices do not affect them). A marketing channel needs a subscription with consent for the
+    address and no entry on the suppression list (opt-out, objection or erasure).
+    """
+    kind = message_kind(kind)
+    if kind in NON_MARKETING_KINDS:
+        return True
+    address = normalise_email(email)
+    if not address or is_suppressed(address, kind):
+        return False
+    return Subscription.objects.filter(
+        email=address, channel=kind, status=Subscription.Status.SUBSCRIBED
+    ).exists()
+
+
+def opt_in_counts() -> dict[str, int]:
+    """Current subscriptions with consent, per channel (every channel listed, zeros too)."""
+    rows = (
+        Subscription.objects.filter(status=Subscription.Status.SUBSCRIBED)
+        .values("channel")
+        .annotate(n=Count("id"))
+    )
+    counts = {row["channel"]: row["n"] for row in rows}
+    return {channel: counts.get(channel, 0) for channel in Channel.values}
+
+
+def opt_outs_per_month_and_method(*, months: int = 12) -> list[dict]:
+    """Opt-outs received per calendar month and method, newest month first."""
+    today = timezone.localdate()
+    first = (today.replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
+    rows = (
+        OptOut.objects.filter(received_at__date__gte=first)
+        .annotate(month=TruncMonth("received_at"))
+        .values("month", "method")
+        .annotate(n=Count("id"))
+        .order_by("-month", "method")
+    )
+    return list(rows)
+
+
+def opt_outs_this_month() -> int:
+    today = timezone.localdate()
+    return OptOut.objects.filter(received_at__date__gte=today.replace(day=1)).count()
+
+
+def subscriptions_of(*, subject) -> QuerySet[Subscription]:
+    return Subscription.objects.filter(subject=subject).select_related("policy_version")
+
+
+def consent_evidence_rows(*, subject) -> list[list[str]]:
+    """The consent evidence of one subject as CSV rows: subscriptions, history, opt-outs."""
+    rows = [
+        [
+            "record",
+            "channel",
+            "status or event",
+            "when",
+            "how",
+            "form or page / reference",
+            "IP address",
+            "privacy-policy version",
+            "e-mail address",
+            "recorded by",
+        ]
+    ]
+    subscriptions = subscriptions_of(subject=subject)
+    for s in subscriptions:
+        rows.append(
+            [
+                "subscription",
+                s.get_channel_display(),
+                s.get_status_display(),
+                s.consented_at.isoformat(),
+                s.get_consent_source_display(),
+                s.consent_form,
+                s.consent_ip or "",
+                str(s.policy_version) if s.policy_version else "",
+                s.email,
+                "",
+            ]
+        )
+    events = (
+        SubscriptionEvent.objects.filter(subscription__subject=subject)
+        .select_related("subscription", "by")
+        .order_by("at", "id")
+    )
+    for e in events:
+        rows.append(
+            [
+                "history",
+                e.subscription.get_channel_display(),
+                e.get_kind_display(),
+                e.at.isoformat(),
+                _method_label(e.method),
+                "",
+                e.ip or "",
+                "",
+                e.subscription.email,
+                e.by.get_username() if e.by else "",
+            ]
+        )
+    for o in OptOut.objects.filter(subject=subject).select_related("recorded_by"):
+        rows.append(
+            [
+                "opt-out",
+                o.get_channel_display() if o.channel else "All marketing channels",
+                "Opt-out received",
+                o.received_at.isoformat(),
+                o.get_method_display(),
+                o.reference,
+                "",
+                "",
+                "",
+                o.recorded_by.get_username() if o.recorded_by else "",
+            ]
+        )
+    return rows
+
+
+def _method_label(value: str) -> str:
+    labels = dict(ConsentSource.choices) | dict(OptOutMethod.choices)
+    return str(labels.get(value, value))

@@ -1,0 +1,442 @@
+"""Business operations of marketing: consent, opt-outs (every channel) and the suppression list.
+
+Every change writes its evidence in the same transaction: a `SubscriptionEvent` per changed
+subscription, an `OptOut` per opt-out received, a `SuppressionEntry` (salted hash only) per
+address that must no longer receive marketing.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from privacyops.inventory.models import PolicyVersion
+from privacyops.inventory.selectors import policy_version_in_force
+from privacyops.subjects.models import ContactPoint, DataSubject
+
+from .models import (
+    ALL_CHANNELS,
+    Channel,
+    ConsentSource,
+    OptOut,
+    OptOutMethod,
+    Subscription,
+    SubscriptionEvent,
+    SuppressionEntry,
+)
+from .selectors import email_hash, is_suppressed, may_send, normalise_email  # noqa: F401
+
+__all__ = [
+    "AddressSuppressed",
+    "marketing_objection_record",
+    "may_send",
+    "opt_out_record",
+    "subscription_import_row",
+    "subscription_opt_in",
+    "subscription_unsubscribe",
+    "suppression_add",
+]
+
+
+class AddressSuppressed(Exception):
+    """The address opted out, objected or was erased: only its owner's fresh consent lifts it."""
+
+
+def _scope(channel: str | None) -> list[str]:
+    if channel in (None, ALL_CHANNELS, "*"):
+        return list(Channel.values)
+    if channel not in Channel.values:
+        raise ValueError(f"Unknown marketing channel {channel!r}")
+    return [channel]
+
+
+def subject_emails(subject: DataSubject) -> set[str]:
+    """Every e-mail address known for a subject: its contact points and its subscriptions."""
+    addresses = set(
+        ContactPoint.objects.filter(subject=subject, kind=ContactPoint.Kind.EMAIL).values_list(
+            "value", flat=True
+        )
+    )
+    addresses |= set(Subscription.objects.filter(subject=subject).values_list("email", flat=True))
+    return {normalise_email(a) for a in addresses if normalise_email(a)}
+
+
+def subject_for_email(email: str) -> DataSubject | None:
+    point = (
+        ContactPoint.objects.filter(kind=ContactPoint.Kind.EMAIL, value=normalise_email(email))
+        .select_related("subject")
+        .order_by("id")
+        .first()
+    )
+    return point.subject if point else None
+
+
+# --- Suppression list -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def suppression_add(*, email: str, reason: str, channel: str = ALL_CHANNELS) -> SuppressionEntry:
+    """Put an address on the suppression list (as a salted hash). Idempotent.
+
+    `reason` is one of SuppressionEntry.Reason ("opted_out", "objection", "erased"); the
+    dsr app calls this with "erased" for the addresses of a subject it erases.
+    """
+    if reason not in SuppressionEntry.Reason.values:
+        raise ValueError(f"Unknown suppression reason {reason!r}")
+    if channel != ALL_CHANNELS:
+        _scope(channel)
+    address = normalise_email(email)
+    if not address:
+        raise ValueError("An e-mail address is required")
+    entry, _ = SuppressionEntry.objects.get_or_create(
+        email_hash=email_hash(address), channel=channel, defaults={"reason": reason}
+    )
+    return entry
+
+
+def _suppress(addresses: set[str], channels: list[str], reason: str) -> int:
+    """Suppress each address for the channels; returns how many entries are new."""
+    targets = [ALL_CHANNELS] if set(channels) == set(Channel.values) else channels
+    added = 0
+    for address in addresses:
+        hashed = email_hash(address)
+        if SuppressionEntry.objects.filter(email_hash=hashed, channel=ALL_CHANNELS).exists():
+            continue
+        for channel in targets:
+            _, created = SuppressionEntry.objects.get_or_create(
+                email_hash=hashed, channel=channel, defaults={"reason": reason}
+            )
+            added += created
+    return added
+
+
+def _lift_suppression(address: str, channel: str) -> bool:
+    """Remove the channel from the address's suppression (fresh consent); True if it was on."""
+    hashed = email_hash(address)
+    lifted = SuppressionEntry.objects.filter(email_hash=hashed, channel=channel).delete()[0] > 0
+    everything = SuppressionEntry.objects.filter(email_hash=hashed, channel=ALL_CHANNELS).first()
+    if everything:
+        # The person still objects to the other channels: keep those suppressed one by one.
+        for other in Channel.values:
+            if other != channel:
+                SuppressionEntry.objects.get_or_create(
+                    email_hash=hashed,
+                    channel=other,
+                    defaults={"reason": everything.reason, "added_at": everything.added_at},
+                )
+        everything.delete()
+        lifted = True
+    return lifted
+
+
+# --- Consent ---------------------------------------------------------------------------------
+
+
+def _event(subscription, kind, *, method="", ip=None, by=None, at=None, detail=None):
+    return SubscriptionEvent.objects.create(
+        subscription=subscription,
+        kind=kind,
+        method=method,
+        ip=ip,
+        by=by,
+        at=at or timezone.now(),
+        detail=detail or {},
+    )
+
+
+def _evidence(subscription: Subscription) -> dict:
+    return {
+        "status": subscription.status,
+        "email": subscription.email,
+        "consented_at": subscription.consented_at.astimezone(datetime.UTC).isoformat()
+        if subscription.consented_at
+        else None,
+        "consent_source": subscription.consent_source,
+        "consent_form": subscription.consent_form,
+        "consent_ip": subscription.consent_ip,
+        "policy_version": subscription.policy_version.version
+        if subscription.policy_version
+        else None,
+    }
+
+
+@transaction.atomic
+def subscription_opt_in(
+    *,
+    subject: DataSubject,
+    email: str,
+    channel: str,
+    consented_at: datetime.datetime,
+    source: str,
+    form: str = "",
+    ip: str | None = None,
+    policy_version: PolicyVersion | None = None,
+    by=None,
+    renewed_after_opt_out: bool = False,
+) -> tuple[Subscription, str]:
+    """Record a person's consent to one channel; returns (subscription, outcome).
+
+    Outcome is "new", "updated" (evidence changed), "resubscribed" or "unchanged" (the same
+    consent recorded again writes nothing). A suppressed address raises AddressSuppressed
+    unless `renewed_after_opt_out` says the person themself gave fresh consent after opting
+    out; that lifts the suppression for this channel only, and the history says so.
+    """
+    _scope(channel)
+    if source not in ConsentSource.values:
+        raise ValueError(f"Unknown consent source {source!r}")
+    address = normalise_email(email)
+    lifted = False
+    if is_suppressed(address, channel):
+        if not renewed_after_opt_out:
+            raise AddressSuppressed(f"{channel}: the address is on the suppression list")
+        lifted = _lift_suppression(address, channel)
+    if policy_version is None:
+        policy_version = policy_version_in_force(on=timezone.localdate(consented_at))
+    evidence = {
+        "email": address,
+        "consented_at": consented_at,
+        "consent_source": source,
+        "consent_form": form or "",
+        "consent_ip": ip or None,
+        "policy_version": policy_version,
+    }
+    subscription = (
+        Subscription.objects.select_for_update().filter(subject=subject, channel=channel).first()
+    )
+    if subscription is None:
+        subscription = Subscription.objects.create(
+            subject=subject, channel=channel, status=Subscription.Status.SUBSCRIBED, **evidence
+        )
+        _event(
+            subscription,
+            SubscriptionEvent.Kind.SUBSCRIBED,
+            method=source,
+            ip=ip or None,
+            by=by,
+            at=consented_at,
+            detail={"after": _evidence(subscription), "suppression_lifted": lifted},
+        )
+        return subscription, "new"
+
+    before = _evidence(subscription)
+    was_subscribed = subscription.status == Subscription.Status.SUBSCRIBED
+    for name, value in evidence.items():
+        setattr(subscription, name, value)
+    subscription.status = Subscription.Status.SUBSCRIBED
+    subscription.unsubscribed_at = None
+    after = _evidence(subscription)
+    if after == before:
+        return subscription, "unchanged"
+    subscription.save()
+    kind = (
+        SubscriptionEvent.Kind.CONSENT_UPDATED
+        if was_subscribed
+        else SubscriptionEvent.Kind.RESUBSCRIBED
+    )
+    _event(
+        subscription,
+        kind,
+        method=source,
+        ip=ip or None,
+        by=by,
+        at=consented_at if not was_subscribed else None,
+        detail={"before": before, "after": after, "suppression_lifted": lifted},
+    )
+    return subscription, "updated" if was_subscribed else "resubscribed"
+
+
+@transaction.atomic
+def subscription_import_row(
+    *,
+    email: str,
+    channel: str,
+    consented_at: datetime.datetime,
+    source: str = ConsentSource.IMPORT,
+    name: str = "",
+    form: str = "",
+    ip: str | None = None,
+    policy_version: PolicyVersion | None = None,
+    by=None,
+) -> tuple[Subscription | None, str]:
+    """One row of an imported list: "suppressed" (nothing done), or subscription_opt_in's outcome.
+
+    An address not known yet becomes a new data subject (a newsletter subscriber) with that
+    e-mail as its primary contact point. An import never lifts a suppression.
+    """
+    address = normalise_email(email)
+    if is_suppressed(address, channel):
+        return None, "suppressed"
+    subject = subject_for_email(address)
+    if subject is None:
+        subject = DataSubject.objects.create(
+            kind=DataSubject.Kind.NEWSLETTER_SUBSCRIBER, full_name=name or ""
+        )
+        ContactPoint.objects.create(
+            subject=subject, kind=ContactPoint.Kind.EMAIL, value=address, is_primary=True
+        )
+    return subscription_opt_in(
+        subject=subject,
+        email=address,
+        channel=channel,
+        consented_at=consented_at,
+        source=source,
+        form=form,
+        ip=ip,
+        policy_version=policy_version,
+        by=by,
+    )
+
+
+# --- Opt-outs --------------------------------------------------------------------------------
+
+
+@dataclass
+class OptOutEffect:
+    unsubscribed: list[Subscription] = field(default_factory=list)
+    suppressed: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.unsubscribed or self.suppressed)
+
+
+def _opt_out(
+    *,
+    subject: DataSubject | None,
+    addresses: set[str],
+    channels: list[str],
+    method: str,
+    reason: str,
+    at: datetime.datetime,
+    ip: str | None = None,
+    by=None,
+    reference: str = "",
+) -> OptOutEffect:
+    effect = OptOutEffect()
+    if subject is not None:
+        addresses = addresses | subject_emails(subject)
+        rows = Subscription.objects.select_for_update().filter(
+            subject=subject, channel__in=channels, status=Subscription.Status.SUBSCRIBED
+        )
+        for subscription in rows:
+            before = _evidence(subscription)
+            subscription.status = Subscription.Status.UNSUBSCRIBED
+            subscription.unsubscribed_at = at
+            subscription.save(update_fields=["status", "unsubscribed_at", "updated_at"])
+            _event(
+                subscription,
+                SubscriptionEvent.Kind.UNSUBSCRIBED,
+                method=method,
+                ip=ip,
+                by=by,
+                at=at,
+                detail={"before": before, "after": _evidence(subscription), "ref": reference},
+            )
+            effect.unsubscribed.append(subscription)
+    effect.suppressed = _suppress(addresses, channels, reason)
+    return effect
+
+
+@transaction.atomic
+def subscription_unsubscribe(
+    *,
+    subject: DataSubject,
+    channel: str | None,
+    method: str = OptOutMethod.LINK,
+    ip: str | None = None,
+    by=None,
+) -> OptOut | None:
+    """The person unsubscribed (link or RFC 8058 one-click): one channel, or all with None.
+
+    Idempotent: when nothing was left to change it records nothing and returns None.
+    """
+    if method not in OptOutMethod.values:
+        raise ValueError(f"Unknown opt-out method {method!r}")
+    now = timezone.now()
+    channels = _scope(channel)
+    effect = _opt_out(
+        subject=subject,
+        addresses=set(),
+        channels=channels,
+        method=method,
+        reason=SuppressionEntry.Reason.OPTED_OUT,
+        at=now,
+        ip=ip,
+        by=by,
+    )
+    if not effect.changed:
+        return None
+    return OptOut.objects.create(
+        subject=subject,
+        channel=channel or ALL_CHANNELS,
+        method=method,
+        received_at=now,
+        recorded_by=by,
+    )
+
+
+@transaction.atomic
+def opt_out_record(
+    *,
+    method: str,
+    channel: str = ALL_CHANNELS,
+    subject: DataSubject | None = None,
+    email: str = "",
+    reference: str = "",
+    received_at: datetime.datetime | None = None,
+    by=None,
+    reason: str = SuppressionEntry.Reason.OPTED_OUT,
+) -> OptOut:
+    """Record an opt-out that reached staff (e-mail, letter, call); effective immediately.
+
+    Against a known subject, or against an address nobody knows yet (kept only as a salted
+    hash, so the address is suppressed before it is ever imported). Always recorded, even
+    when the person had already opted out: the letter itself is evidence.
+    """
+    if method not in OptOutMethod.values:
+        raise ValueError(f"Unknown opt-out method {method!r}")
+    address = normalise_email(email)
+    if subject is None and not address:
+        raise ValueError("An opt-out needs a data subject or an e-mail address")
+    if subject is None:
+        subject = subject_for_email(address)
+    channels = _scope(channel)
+    _opt_out(
+        subject=subject,
+        addresses={address} if address else set(),
+        channels=channels,
+        method=method,
+        reason=reason,
+        at=received_at or timezone.now(),
+        by=by,
+        reference=reference,
+    )
+    return OptOut.objects.create(
+        subject=subject,
+        email_hash=email_hash(address) if address else "",
+        channel=channel or ALL_CHANNELS,
+        method=method,
+        reference=reference,
+        received_at=received_at or timezone.now(),
+        recorded_by=by,
+    )
+
+
+def marketing_objection_record(
+    *, email: str = "", subject: DataSubject | None = None, source: str, by=None
+) -> OptOut:
+    """An objection to direct marketing (GDPR Art. 21(3)): every marketing channel, at once.
+
+    `source` says where the objection came from (e.g. "privacy request #42"); the dsr app
+    calls this when a request contains such an objection.
+    """
+    return opt_out_record(
+        method=OptOutMethod.OBJECTION,
+        channel=ALL_CHANNELS,
+        subject=subject,
+        email=email,
+        reference=source,
+        by=by,
+        reason=SuppressionEntry.Reason.OBJECTION,
+    )

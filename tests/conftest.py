@@ -1,4 +1,5 @@
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -71,6 +72,12 @@ class Worker:
             f"Timed out waiting for {what}. Worker log:\n{self.log.read_text()[-4000:]}"
         )
 
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool children at once, as a crashed machine would."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
@@ -81,13 +88,20 @@ class Worker:
                 self.process.wait()
 
 
-def start_worker(tmp_path: Path, *, extra_args: tuple[str, ...] = ()) -> Worker:
+def start_worker(
+    tmp_path: Path, *, extra_args: tuple[str, ...] = (), env: dict[str, str] | None = None
+) -> Worker:
     queue = f"test-{uuid.uuid4().hex[:10]}"
     # Tasks sent by this test process go to the worker's private queue, so a worker of
     # `make run` or a parallel test run on the same broker can never take them.
     celery_app.conf.task_default_queue = queue
-    log = tmp_path / "worker.log"
-    env = {**os.environ, "DATABASE_URL": _database_url_for_worker(), "CELERY_QUEUE": queue}
+    log = tmp_path / f"worker-{queue}.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url_for_worker(),
+        "CELERY_QUEUE": queue,
+        **(env or {}),
+    }
     process = subprocess.Popen(
         [
             sys.executable,
@@ -110,6 +124,7 @@ def start_worker(tmp_path: Path, *, extra_args: tuple[str, ...] = ()) -> Worker:
         env=env,
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: kill() takes the pool children too
     )
     return Worker(queue, process, log)
 
@@ -126,6 +141,7 @@ def celery_worker(transactional_db, tmp_path):
 REFERENCE_DATA_MIGRATIONS = [
     "privacyops.inventory.migrations.0002_seed_record_of_processing",
     "privacyops.dsr.migrations.0002_seed_letters_and_schedules",
+    "privacyops.retention.migrations.0002_seed_rules_and_schedules",
 ]
 
 

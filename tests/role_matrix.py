@@ -51,7 +51,36 @@ def _marketing_rows(label):
     return marketing.suppression_add(email=point.value, reason="opted_out", channel="newsletter")
 
 
+def _retention_rows(label):
+    from privacyops.retention import services as retention
+    from privacyops.retention.models import DispositionReview, PurgeRun, RetentionRule
+    from tests.factories import DataSubjectFactory
+
+    legal = UserFactory(username="matrix-legal-hold")
+    hold = retention.legal_hold_place(
+        by=legal, matter="Matrix matter", reason="matrix", subject=DataSubjectFactory()
+    )
+    if label == "retention.LegalHold":
+        return hold
+    if label == "retention.RetentionEvent":
+        return hold.events.first()
+    rule = RetentionRule.objects.order_by("pk").first()
+    review = DispositionReview.objects.create(rule=rule, cutoff=timezone.now())
+    if label == "retention.DispositionReview":
+        return review
+    return PurgeRun.objects.create(rule=rule, cutoff=timezone.now(), action=rule.action)
+
+
 MAKERS = {
+    **{
+        label: (lambda label=label: _retention_rows(label))
+        for label in (
+            "retention.LegalHold",
+            "retention.RetentionEvent",
+            "retention.DispositionReview",
+            "retention.PurgeRun",
+        )
+    },
     **{
         label: (lambda label=label: _marketing_rows(label))
         for label in (

@@ -20,6 +20,13 @@ ROLE_PERMISSIONS: dict[str, dict[str, str | frozenset[str]]] = {
         "django_celery_beat": ALL,
         "dsr": ALL,
         "marketing": ALL,
+        # Retention: rules in full; holds are released, never deleted; reviews are decided,
+        # never made by hand; purge runs and their events are evidence (read-only).
+        "retention.retentionrule": ALL,
+        "retention.legalhold": frozenset({"view", "add", "change"}),
+        "retention.dispositionreview": frozenset({"view", "change"}),
+        "retention.purgerun": VIEW,
+        "retention.retentionevent": VIEW,
     },
     AUDITOR: {
         "core": VIEW,
@@ -27,6 +34,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, str | frozenset[str]]] = {
         "django_celery_beat": VIEW,
         "dsr": VIEW,
         "marketing": VIEW,
+        "retention": VIEW,
     },
     ACCOUNT_REPRESENTATIVE: {},
 }

@@ -1,0 +1,297 @@
+"""The purge engine: which rows a rule disposes of, as SQL, and how one key window is done.
+
+Everything here builds QuerySets or runs one set-based statement; no row is loaded into
+Python on the hot path (the one exception is a salted-hash erasure, which SQL cannot compute
+portably, done for the rows of one window at a time).
+
+A row is disposed of by a rule when
+  - its clock date is on or before the rule's cutoff,
+  - it is in the rule's scope (kinds of data subject, people without an account),
+  - no legal hold covers its data subject or account (a hold beats every rule), and
+  - every other active rule covering it has run out too (the longest retention wins).
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from privacyops.core import registry
+from privacyops.core.erasure import MASK_TEXT, Strategy, erased_value, is_erased
+from privacyops.core.registry import Registration
+from privacyops.subjects.models import Account, AccountContact
+
+from .models import LegalHold, RetentionRule
+
+Clock = RetentionRule.Clock
+COLLECTION_FIELDS = ("occurred_at", "created_at", "recorded_at")
+
+
+def _field(model, path: str) -> models.Field | None:
+    """The field at the end of an ORM path, or None when the path does not exist."""
+    field = None
+    for part in path.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except Exception:
+            return None
+        if field.is_relation and field.related_model is not None:
+            model = field.related_model
+    return field
+
+
+def _prefix(path: str | None) -> str:
+    return f"{path}__" if path else ""
+
+
+def _simple_subject_path(registration: Registration) -> bool:
+    """Whether the subject is reached by foreign keys only (not through a many-to-many)."""
+    path = registration.subject_path
+    if path is None:
+        return False
+    if path == "":
+        return True
+    model = registration.model
+    for part in path.split("__"):
+        field = _field(model, part)
+        if field is None or field.many_to_many or field.one_to_many:
+            return False
+        model = field.related_model
+    return True
+
+
+def _date_q(model, path: str, cutoff) -> Q | None:
+    field = _field(model, path)
+    if field is None:
+        return None
+    if isinstance(field, models.DateTimeField):
+        return Q(**{f"{path}__lte": cutoff})
+    if isinstance(field, models.DateField):
+        return Q(**{f"{path}__lte": timezone.localdate(cutoff)})
+    return None
+
+
+def clock_q(rule: RetentionRule, registration: Registration, cutoff) -> Q | None:
+    """Rows whose retention clock has run past `cutoff`; None when the clock does not apply."""
+    model = registration.model
+    if rule.clock == Clock.COLLECTED_AT:
+        name = next((n for n in COLLECTION_FIELDS if _field(model, n)), None)
+        name = name or registration.retention_clock
+        return _date_q(model, name, cutoff) if name else None
+    if rule.clock == Clock.REGISTRY_DATE:
+        name = registration.retention_clock
+        return _date_q(model, name, cutoff) if name else None
+    if rule.clock == Clock.REQUEST_CLOSED:
+        return _date_q(model, "closed_at", cutoff)
+    if rule.clock == Clock.LAST_ACTIVITY:
+        if not _simple_subject_path(registration):
+            return None
+        p = _prefix(registration.subject_path)
+        # Never active: the clock runs from when the person was first recorded.
+        return Q(**{f"{p}last_activity_at__lte": cutoff}) | Q(
+            **{f"{p}last_activity_at__isnull": True, f"{p}created_at__lte": cutoff}
+        )
+    if rule.clock == Clock.ACCOUNT_CLOSED:
+        if registration.account_path is None:
+            return None
+        p = _prefix(registration.account_path)
+        return Q(**{f"{p}status": Account.Status.CLOSED}) & Q(
+            **{f"{p}closed_at__lte": timezone.localdate(cutoff)}
+        )
+    return None
+
+
+def _subject_key(registration: Registration) -> str:
+    return registration.subject_path or "pk"
+
+
+def _account_key(registration: Registration) -> str:
+    return registration.account_path or "pk"
+
+
+def scope_q(rule: RetentionRule, registration: Registration) -> Q | None:
+    """The rule's scope on this kind of record; None when the rule cannot apply to it."""
+    q = Q()
+    if rule.kinds or rule.only_without_account:
+        if not _simple_subject_path(registration):
+            return None
+        p = _prefix(registration.subject_path)
+        if rule.kinds:
+            q &= Q(**{f"{p}kind__in": rule.kinds})
+        if rule.only_without_account:
+            key = _subject_key(registration)
+            contacts = AccountContact.objects.values("subject_id")
+            holders = Account.objects.filter(license_holder__isnull=False).values(
+                "license_holder_id"
+            )
+            q &= ~Q(**{f"{key}__in": contacts}) & ~Q(**{f"{key}__in": holders})
+            if registration.account_path is not None:
+                q &= Q(**{f"{_account_key(registration)}__isnull": True})
+    return q
+
+
+def active_holds(today=None) -> models.QuerySet:
+    today = today or timezone.localdate()
+    return LegalHold.objects.filter(released_at__isnull=True, starts_on__lte=today).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    )
+
+
+def held_q(registration: Registration, today=None) -> Q:
+    """Rows a legal hold covers: the held subject's data, and a held account's records and
+    the personal data of its contacts and license holder."""
+    holds = active_holds(today)
+    held_accounts = holds.filter(account__isnull=False).values("account_id")
+    q = Q(pk__in=[])
+    if registration.subject_path is not None:
+        key = _subject_key(registration)
+        q |= Q(**{f"{key}__in": holds.filter(subject__isnull=False).values("subject_id")})
+        q |= Q(
+            **{
+                f"{key}__in": AccountContact.objects.filter(account_id__in=held_accounts).values(
+                    "subject_id"
+                )
+            }
+        )
+        q |= Q(
+            **{
+                f"{key}__in": Account.objects.filter(
+                    pk__in=held_accounts, license_holder__isnull=False
+                ).values("license_holder_id")
+            }
+        )
+    if registration.account_path is not None:
+        q |= Q(**{f"{_account_key(registration)}__in": held_accounts})
+    return q
+
+
+def covers(rule: RetentionRule, registration: Registration) -> bool:
+    if rule.target_model:
+        if rule.target_model != registration.label:
+            return False
+    elif rule.target_category != registration.category or registration.keep_reason:
+        # A category rule leaves alone what the registry keeps for a stated reason
+        # (billing records, customers' data); a rule naming that record can still reach it.
+        return False
+    now = timezone.now()
+    return clock_q(rule, registration, now) is not None and scope_q(rule, registration) is not None
+
+
+def targets(rule: RetentionRule) -> list[Registration]:
+    """The kinds of record a rule covers; rows hanging off a subject before the subject's own."""
+    found = [r for r in registry.registrations() if covers(rule, r)]
+    return sorted(found, key=lambda r: (r.subject_path == "", r.label))
+
+
+def _kept_by_other_rules(rule: RetentionRule, registration: Registration, now) -> Q:
+    """Rows another active rule still keeps (the longest retention wins)."""
+    q = Q()
+    others = RetentionRule.objects.filter(is_active=True).exclude(pk=rule.pk)
+    for other in others:
+        if not covers(other, registration):
+            continue
+        q &= ~(scope_q(other, registration) & ~clock_q(other, registration, other.cutoff(now)))
+    return q
+
+
+@dataclass
+class Selection:
+    registration: Registration
+    expired: models.QuerySet  # past this rule's period and in its scope
+    disposable: models.QuerySet  # ... and neither held nor kept by a longer rule
+
+
+def select(rule: RetentionRule, registration: Registration, *, cutoff, now=None) -> Selection:
+    now = now or timezone.now()
+    manager = registration.model._base_manager
+    expired = manager.filter(clock_q(rule, registration, cutoff)).filter(
+        scope_q(rule, registration)
+    )
+    disposable = expired.exclude(held_q(registration, timezone.localdate(now))).filter(
+        _kept_by_other_rules(rule, registration, now)
+    )
+    return Selection(registration, expired.order_by(), disposable.order_by())
+
+
+def held_rows(selection: Selection, *, today=None) -> models.QuerySet:
+    return selection.expired.filter(held_q(selection.registration, today))
+
+
+def deletes_rows(action: str, registration: Registration) -> bool:
+    """Delete and anonymise both follow the registry: rows it erases by deletion are deleted,
+    rows it keeps as a tombstone (a data subject, an account) lose their personal fields."""
+    return registration.erasure == Strategy.DELETE_ROW
+
+
+def _fast_deletable(model) -> bool:
+    """No other table points at these rows, so one DELETE statement is all it takes."""
+    return not any(
+        rel.on_delete is not models.DO_NOTHING
+        for rel in model._meta.related_objects
+        if rel.on_delete is not None
+    )
+
+
+def delete_window(qs: models.QuerySet, lo: int, hi: int) -> int:
+    window = qs.filter(pk__gte=lo, pk__lt=hi)
+    if _fast_deletable(qs.model):
+        # Deliberately no pre/post_delete signals: the PurgeRun is the record of disposal.
+        return window._raw_delete(window.db)
+    # Rows other tables point at: Django's collector handles the cascade, per window.
+    label = qs.model._meta.label
+    return (
+        qs.model._base_manager.filter(pk__in=list(window.values_list("pk", flat=True)))
+        .delete()[1]
+        .get(label, 0)
+    )
+
+
+def _erased_q(model, name: str, strategy: Strategy) -> Q:
+    field = model._meta.get_field(name)
+    q = Q(**{f"{name}__isnull": True}) if field.null else Q(pk__in=[])
+    if isinstance(field, models.CharField | models.TextField):
+        q |= Q(**{name: ""})
+        if strategy is Strategy.MASK:
+            q |= Q(**{name: MASK_TEXT})
+        if strategy is Strategy.HASH:
+            q |= Q(**{f"{name}__startswith": "sha256:"})
+    return q
+
+
+def anonymise_window(
+    qs: models.QuerySet, registration: Registration, lo: int, hi: int, *, salt: str
+) -> int:
+    model = registration.model
+    strategies: dict[str, Strategy] = dict(registration.erasure)
+    window = qs.filter(pk__gte=lo, pk__lt=hi)
+    not_erased = Q(pk__in=[])
+    for name, strategy in strategies.items():
+        not_erased |= ~_erased_q(model, name, strategy)
+    window = window.filter(not_erased)
+    extra = {"erased_at": timezone.now()} if _field(model, "erased_at") else {}
+    sql_fields = {n: s for n, s in strategies.items() if s is not Strategy.HASH}
+    hashed = [n for n, s in strategies.items() if s is Strategy.HASH]
+    if hashed:
+        # A keyed hash cannot be computed in portable SQL: these rows (one window) in Python.
+        rows = list(window.only("pk", *strategies))
+        for obj in rows:
+            for name, strategy in strategies.items():
+                value = getattr(obj, name)
+                if not is_erased(value, strategy):
+                    nullable = model._meta.get_field(name).null
+                    setattr(obj, name, erased_value(value, strategy, salt=salt, nullable=nullable))
+            for key, value in extra.items():
+                setattr(obj, key, value)
+        model._base_manager.bulk_update(rows, [*strategies, *extra], batch_size=500)
+        return len(rows)
+    values = {}
+    for name, strategy in sql_fields.items():
+        nullable = model._meta.get_field(name).null
+        values[name] = erased_value("x", strategy, salt=salt, nullable=nullable)
+    return window.update(**values, **extra)
+
+
+def key_range(model) -> tuple[int | None, int | None]:
+    agg = model._base_manager.aggregate(lo=models.Min("pk"), hi=models.Max("pk"))
+    return agg["lo"], agg["hi"]

@@ -1,0 +1,478 @@
+"""Retention operations: run rules, place and release legal holds, decide disposition reviews.
+
+`retention_rule_run` is the one engine path: the beat task, `manage.py run_retention` and an
+approved disposition review all go through it.
+"""
+
+import datetime
+import logging
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from privacyops.core import registry
+from privacyops.core import services as core_services
+from privacyops.core.models import JobRun
+
+from . import engine, policy, selectors
+from .models import DispositionReview, LegalHold, PurgeRun, RetentionEvent, RetentionRule
+
+log = logging.getLogger(__name__)
+SAMPLE_SIZE = 5
+
+
+def _window_size() -> int:
+    return getattr(settings, "RETENTION_WINDOW_SIZE", 50_000)
+
+
+def _lease_seconds() -> int:
+    return getattr(settings, "RETENTION_LEASE_SECONDS", 600)
+
+
+def _pause() -> None:
+    # A test hook (0 in production): lets the kill-safety test strike between windows.
+    seconds = getattr(settings, "RETENTION_WINDOW_PAUSE_SECONDS", 0)
+    if seconds:
+        time.sleep(seconds)
+
+
+class LeaseLost(Exception):
+    """Another run took the rule over (this one was too slow to renew its lease)."""
+
+
+# --- Leases: one run of a rule at a time, on any number of workers -----------------------
+
+
+def rule_claim(*, rule: RetentionRule, token: str) -> bool:
+    """Take the rule's lease with one atomic UPDATE (works where row locks do not: SQLite)."""
+    now = timezone.now()
+    claimed = (
+        RetentionRule.objects.filter(pk=rule.pk)
+        .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now))
+        .update(
+            lease_owner=token, lease_expires_at=now + datetime.timedelta(seconds=_lease_seconds())
+        )
+    )
+    return claimed == 1
+
+
+def _renew(rule: RetentionRule, token: str) -> None:
+    expires = timezone.now() + datetime.timedelta(seconds=_lease_seconds())
+    if not RetentionRule.objects.filter(pk=rule.pk, lease_owner=token).update(
+        lease_expires_at=expires
+    ):
+        raise LeaseLost(rule.code)
+
+
+def rule_release(*, rule: RetentionRule, token: str) -> None:
+    RetentionRule.objects.filter(pk=rule.pk, lease_owner=token).update(
+        lease_owner="", lease_expires_at=None
+    )
+
+
+@transaction.atomic
+def runs_mark_interrupted(*, rule: RetentionRule) -> list[PurgeRun]:
+    """Runs still 'running' while nobody holds the rule's lease died mid-run (a killed worker).
+
+    Called only by the holder of the lease, so the dead run cannot still be working.
+    """
+    stale = list(
+        PurgeRun.objects.select_for_update().filter(rule=rule, status=PurgeRun.Status.RUNNING)
+    )
+    now = timezone.now()
+    for run in stale:
+        run.status = PurgeRun.Status.INTERRUPTED
+        run.finished_at = now
+        run.errors = (run.errors + "\n" if run.errors else "") + (
+            "The worker stopped mid-run; every committed window is final, the rest is untouched."
+        )
+        run.save(update_fields=["status", "finished_at", "errors"])
+        if run.job_run_id:
+            JobRun.objects.filter(pk=run.job_run_id).update(
+                status=JobRun.Status.INTERRUPTED, finished_at=now
+            )
+        RetentionEvent.objects.create(
+            kind=RetentionEvent.Kind.RUN_INTERRUPTED, run=run, detail={"checkpoint": run.checkpoint}
+        )
+    return stale
+
+
+# --- Preview ----------------------------------------------------------------------------
+
+
+@dataclass
+class PreviewEntry:
+    model: str
+    title: str
+    action: str
+    rows: int
+    held: int
+    sample: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Preview:
+    rule: str
+    cutoff: str
+    entries: list[PreviewEntry]
+
+    @property
+    def rows(self) -> int:
+        return sum(e.rows for e in self.entries)
+
+    @property
+    def held(self) -> int:
+        return sum(e.held for e in self.entries)
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "rows": self.rows, "held": self.held}
+
+
+def _sample(qs, registration) -> list[dict]:
+    fields = ["pk", *registration.export_fields[:4]]
+    return [
+        {k: registry._jsonable(v) for k, v in row.items()}
+        for row in qs.order_by("pk").values(*fields)[:SAMPLE_SIZE]
+    ]
+
+
+def retention_rule_preview(*, rule: RetentionRule, cutoff=None) -> Preview:
+    """What running the rule now would do: counts per kind of record and a small sample.
+    Changes nothing."""
+    now = timezone.now()
+    cutoff = cutoff or rule.cutoff(now)
+    entries = []
+    for registration in engine.targets(rule):
+        selection = engine.select(rule, registration, cutoff=cutoff, now=now)
+        action = (
+            "review"
+            if rule.action == RetentionRule.Action.REVIEW
+            else ("delete rows" if engine.deletes_rows(rule.action, registration) else "anonymise")
+        )
+        entries.append(
+            PreviewEntry(
+                model=registration.label,
+                title=registration.title,
+                action=action,
+                rows=selection.disposable.count(),
+                held=engine.held_rows(selection).count(),
+                sample=_sample(selection.disposable, registration),
+            )
+        )
+    return Preview(rule=rule.code, cutoff=cutoff.isoformat(), entries=entries)
+
+
+# --- Running a rule -----------------------------------------------------------------------
+
+
+def _purge_registration(*, run: PurgeRun, rule: RetentionRule, registration, token: str) -> None:
+    label = registration.label
+    state = run.checkpoint.get(label)
+    if state is None:
+        lo, hi = engine.key_range(registration.model)
+        state = {"next": lo or 0, "last": hi if hi is not None else -1, "held": None}
+        run.checkpoint[label] = state
+        PurgeRun.objects.filter(pk=run.pk).update(checkpoint=run.checkpoint)
+    now = timezone.now()
+    selection = engine.select(rule, registration, cutoff=run.cutoff, now=now)
+    delete = engine.deletes_rows(run.action, registration)
+    salt = getattr(settings, "PRIVACYOPS_HASH_SALT", settings.SECRET_KEY)
+    counter = "rows_deleted" if delete else "rows_anonymised"
+    for lo, hi in policy.windows(state["next"], state["last"], _window_size()):
+        with transaction.atomic():
+            _renew(rule, token)
+            if delete:
+                done = engine.delete_window(selection.disposable, lo, hi)
+            else:
+                done = engine.anonymise_window(
+                    selection.disposable, registration, lo, hi, salt=salt
+                )
+            state["next"] = hi
+            setattr(run, counter, getattr(run, counter) + done)
+            # The checkpoint and the counts commit with the window's own deletion.
+            PurgeRun.objects.filter(pk=run.pk).update(
+                checkpoint=run.checkpoint, **{counter: F(counter) + done}
+            )
+        if run.job_run_id:
+            JobRun.objects.filter(pk=run.job_run_id).update(progress_done=F("progress_done") + done)
+        _pause()
+    if state.get("held") is None:
+        # Held rows are never touched, so counting them once, at the end, is exact.
+        held = engine.held_rows(selection).filter(pk__lte=state["last"]).count()
+        state["held"] = held
+        run.rows_skipped_held += held
+        PurgeRun.objects.filter(pk=run.pk).update(
+            checkpoint=run.checkpoint, rows_skipped_held=F("rows_skipped_held") + held
+        )
+
+
+def _finish(run: PurgeRun, status: str, errors: str = "") -> PurgeRun:
+    run.refresh_from_db()
+    run.status = status
+    run.finished_at = timezone.now()
+    run.rows_examined = run.rows_deleted + run.rows_anonymised + run.rows_skipped_held
+    if errors:
+        run.errors = (run.errors + "\n" if run.errors else "") + errors
+    run.save(update_fields=["status", "finished_at", "rows_examined", "errors"])
+    if run.job_run_id:
+        job = JobRun.objects.get(pk=run.job_run_id)
+        core_services.job_run_finish(
+            run=job,
+            status={
+                PurgeRun.Status.SUCCEEDED: JobRun.Status.SUCCEEDED,
+                PurgeRun.Status.REVIEW_OPENED: JobRun.Status.SUCCEEDED,
+                PurgeRun.Status.INTERRUPTED: JobRun.Status.INTERRUPTED,
+            }.get(status, JobRun.Status.FAILED),
+            summary=selectors.run_summary(run),
+            detail=errors,
+        )
+    return run
+
+
+def _open_review(*, rule: RetentionRule, run: PurgeRun) -> DispositionReview | None:
+    preview = retention_rule_preview(rule=rule, cutoff=run.cutoff)
+    PurgeRun.objects.filter(pk=run.pk).update(rows_skipped_held=preview.held)
+    if not preview.rows:
+        return None
+    with transaction.atomic():
+        review = DispositionReview.objects.create(
+            rule=rule,
+            cutoff=run.cutoff,
+            rows_found=preview.rows,
+            sample=[asdict(e) for e in preview.entries],
+        )
+        RetentionEvent.objects.create(
+            kind=RetentionEvent.Kind.REVIEW_OPENED, review=review, detail={"rows": preview.rows}
+        )
+        PurgeRun.objects.filter(pk=run.pk).update(review=review)
+        transaction.on_commit(
+            lambda: send_mail(
+                f"Disposition review: {rule.name}",
+                f"{preview.rows} records are past their retention period under the rule "
+                f"'{rule.name}'. Nothing is disposed of until Legal approves in the admin.",
+                None,
+                [settings.PRIVACYOPS_CONTROLLER["email"]],
+                fail_silently=True,
+            )
+        )
+    return review
+
+
+def retention_rule_run(
+    *, rule: RetentionRule, dry_run: bool = False, worker: str = ""
+) -> PurgeRun | Preview | None:
+    """Run one rule now: dispose of every row past its period that no hold and no longer rule
+    keeps, one key window per transaction; or, with dry_run, only preview it.
+
+    Returns None when another worker is running the same rule (it holds the lease). A run a
+    killed worker left behind is marked interrupted and this run resumes from its checkpoint.
+    A review rule disposes of nothing until Legal approves its disposition review.
+    """
+    if dry_run:
+        return retention_rule_preview(rule=rule)
+    token = uuid.uuid4().hex
+    if not rule_claim(rule=rule, token=token):
+        log.info("Rule %s is being run by another worker; skipped", rule.code)
+        return None
+    try:
+        interrupted = runs_mark_interrupted(rule=rule)
+        # A disposal run a killed worker left behind is finished first, with its own cutoff.
+        resume = next((r for r in interrupted if r.action != RetentionRule.Action.REVIEW), None)
+        now = timezone.now()
+        if resume is not None:
+            action, review, cutoff = resume.action, resume.review, resume.cutoff
+        elif rule.action == RetentionRule.Action.REVIEW:
+            review = selectors.review_to_dispose(rule=rule)
+            if review is not None:
+                # Approved by Legal: disposed of by the registry's erasure strategies.
+                action, cutoff = RetentionRule.Action.ANONYMISE, review.cutoff
+            elif selectors.review_may_open(rule=rule, today=timezone.localdate(now)):
+                action, review, cutoff = RetentionRule.Action.REVIEW, None, rule.cutoff(now)
+            else:
+                return None  # a review awaits Legal, or Legal extended the period
+        else:
+            action, review, cutoff = rule.action, None, rule.cutoff(now)
+        job = core_services.job_run_start(job=f"retention: {rule.code}", worker=worker)
+        run = PurgeRun.objects.create(
+            rule=rule,
+            review=review,
+            resumed_from=resume,
+            job_run=job,
+            cutoff=cutoff,
+            action=action,
+            worker=worker,
+            checkpoint=dict(resume.checkpoint) if resume else {},
+        )
+        if action == RetentionRule.Action.REVIEW:
+            opened = _open_review(rule=rule, run=run)
+            return _finish(
+                run, PurgeRun.Status.REVIEW_OPENED if opened else PurgeRun.Status.SUCCEEDED
+            )
+        try:
+            for registration in engine.targets(rule):
+                _purge_registration(run=run, rule=rule, registration=registration, token=token)
+        except LeaseLost:
+            return _finish(run, PurgeRun.Status.INTERRUPTED, "Lost the rule's lease mid-run.")
+        except Exception as exc:  # recorded on the run; the next run resumes from it
+            log.exception("Retention rule %s failed", rule.code)
+            return _finish(run, PurgeRun.Status.FAILED, f"{type(exc).__name__}: {exc}")
+        if review is not None:
+            DispositionReview.objects.filter(pk=review.pk).update(
+                status=DispositionReview.Status.DISPOSED
+            )
+        return _finish(run, PurgeRun.Status.SUCCEEDED)
+    finally:
+        rule_release(rule=rule, token=token)
+
+
+def retention_run_all(*, dry_run: bool = False, worker: str = "") -> list:
+    """Every active rule, one after the other (what the beat job and run_retention do)."""
+    results = []
+    for rule in RetentionRule.objects.filter(is_active=True).order_by("code"):
+        results.append((rule, retention_rule_run(rule=rule, dry_run=dry_run, worker=worker)))
+    return results
+
+
+# --- Legal holds --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def legal_hold_place(
+    *,
+    by,
+    matter: str,
+    reason: str,
+    subject=None,
+    account=None,
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+) -> LegalHold:
+    """Place a hold: from its first day nothing about the subject or account is purged or erased."""
+    hold = LegalHold(
+        subject=subject,
+        account=account,
+        matter=matter,
+        reason=reason,
+        starts_on=starts_on or timezone.localdate(),
+        ends_on=ends_on,
+        placed_by=by,
+    )
+    hold.full_clean()
+    hold.save()
+    RetentionEvent.objects.create(
+        kind=RetentionEvent.Kind.HOLD_PLACED,
+        hold=hold,
+        by=by,
+        detail={"matter": matter, "until": ends_on.isoformat() if ends_on else None},
+    )
+    return hold
+
+
+@transaction.atomic
+def legal_hold_release(*, hold: LegalHold, by) -> LegalHold:
+    if hold.released_at is not None:
+        raise ValidationError("This hold was already released.")
+    hold.released_at = timezone.now()
+    hold.released_by = by
+    hold.save(update_fields=["released_at", "released_by"])
+    RetentionEvent.objects.create(kind=RetentionEvent.Kind.HOLD_RELEASED, hold=hold, by=by)
+    return hold
+
+
+def legal_holds_announce_expiring(*, today: datetime.date | None = None) -> int:
+    """Tell Legal, once per hold, that a hold ends within the notice period (the beat job)."""
+    today = today or timezone.localdate()
+    days = getattr(settings, "RETENTION_HOLD_EXPIRY_NOTICE_DAYS", 14)
+    job = core_services.job_run_start(job="retention: hold expiry notices")
+    announced = 0
+    for hold_id in (
+        selectors.holds_expiring(today=today, days=days)
+        .filter(expiry_announced_at__isnull=True)
+        .values_list("pk", flat=True)
+    ):
+        with transaction.atomic():
+            hold = LegalHold.objects.select_for_update().get(pk=hold_id)
+            if hold.expiry_announced_at is not None:
+                continue
+            hold.expiry_announced_at = timezone.now()
+            hold.save(update_fields=["expiry_announced_at"])
+            RetentionEvent.objects.create(
+                kind=RetentionEvent.Kind.HOLD_EXPIRY_ANNOUNCED,
+                hold=hold,
+                detail={"ends_on": hold.ends_on.isoformat()},
+            )
+            subject = f"Legal hold ends on {hold.ends_on:%d %b %Y}: {hold.matter}"
+            body = (
+                f"The legal hold '{hold.matter}' on {hold.target} ends on {hold.ends_on:%d %B %Y}. "
+                "After that, retention rules apply to this data again. Extend or release it in "
+                "the admin if the matter needs it."
+            )
+            transaction.on_commit(
+                lambda s=subject, b=body: send_mail(
+                    s, b, None, [settings.PRIVACYOPS_CONTROLLER["email"]], fail_silently=False
+                )
+            )
+            announced += 1
+    job.progress_done = announced
+    core_services.job_run_finish(run=job, summary={"announced": announced})
+    return announced
+
+
+def hold_reasons(subject) -> list[str]:
+    """The registry's hold check: why this subject's data must not be erased now."""
+    return [
+        f"{hold.matter} (from {hold.starts_on:%d %b %Y})"
+        for hold in selectors.holds_covering(subject=subject)
+    ]
+
+
+# --- Disposition reviews ------------------------------------------------------------------
+
+
+@transaction.atomic
+def disposition_review_approve(
+    *, review: DispositionReview, by, comment: str = ""
+) -> DispositionReview:
+    """Legal approves disposal; the rule's next run disposes of the records (holds still win)."""
+    review = DispositionReview.objects.select_for_update().get(pk=review.pk)
+    if review.status != DispositionReview.Status.PENDING:
+        raise ValidationError("Only a review awaiting Legal can be approved.")
+    review.status = DispositionReview.Status.APPROVED
+    review.decided_by, review.decided_at, review.comment = by, timezone.now(), comment
+    review.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    RetentionEvent.objects.create(
+        kind=RetentionEvent.Kind.REVIEW_APPROVED, review=review, by=by, detail={"comment": comment}
+    )
+    return review
+
+
+@transaction.atomic
+def disposition_review_extend(
+    *, review: DispositionReview, by, until: datetime.date, comment: str
+) -> DispositionReview:
+    """Legal keeps the records longer; no new review opens for the rule before `until`."""
+    if not comment.strip():
+        raise ValidationError("Say why the records are kept longer.")
+    review = DispositionReview.objects.select_for_update().get(pk=review.pk)
+    if review.status != DispositionReview.Status.PENDING:
+        raise ValidationError("Only a review awaiting Legal can be extended.")
+    if until <= timezone.localdate():
+        raise ValidationError("The new date must be in the future.")
+    review.status = DispositionReview.Status.EXTENDED
+    review.decided_by, review.decided_at = by, timezone.now()
+    review.comment, review.extended_until = comment, until
+    review.save(update_fields=["status", "decided_by", "decided_at", "comment", "extended_until"])
+    RetentionEvent.objects.create(
+        kind=RetentionEvent.Kind.REVIEW_EXTENDED,
+        review=review,
+        by=by,
+        detail={"comment": comment, "until": until.isoformat()},
+    )
+    return review

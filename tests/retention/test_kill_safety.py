@@ -1,0 +1,106 @@
+"""A real worker is SIGKILLed in the middle of a large purge; nothing is half done."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from privacyops.retention import services
+from privacyops.retention.models import PurgeRun, RetentionRule
+from privacyops.retention.tasks import run_rule
+from privacyops.subjects.models import ActivityEvent, DataSubject
+from tests.conftest import start_worker
+from tests.factories import UserFactory
+
+WINDOW = 20
+# Tiny windows and a pause after each committed one (a settings hook, 0 in production), so
+# the kill lands mid-run deterministically; a short lease so the next run may take over.
+SLOW = {
+    "RETENTION_WINDOW_SIZE": str(WINDOW),
+    "RETENTION_WINDOW_PAUSE_SECONDS": "0.25",
+    "RETENTION_LEASE_SECONDS": "3",
+}
+
+
+def _fill() -> dict[str, set[int]]:
+    now = timezone.now()
+    people = DataSubject.objects.bulk_create(
+        [DataSubject(kind="lead", full_name=f"Person {i}") for i in range(10)]
+    )
+    held = people[0]
+    rows = []
+    for i in range(900):
+        subject = people[i % 10]
+        expired = i % 3 != 0  # two thirds past 13 months, interleaved with fresh ones
+        age = datetime.timedelta(days=420 + i % 50 if expired else i % 300)
+        rows.append(ActivityEvent(subject=subject, occurred_at=now - age, page=f"/p/{i}"))
+    ActivityEvent.objects.bulk_create(rows, batch_size=500)
+    cutoff = now - datetime.timedelta(days=396)  # between fresh (<300 days) and expired (>=420)
+    events = ActivityEvent.objects.values_list("pk", "subject_id", "occurred_at")
+    return {
+        "held": {pk for pk, s, at in events if s == held.pk and at <= cutoff},
+        "fresh": {pk for pk, s, at in events if at > cutoff},
+        "purgeable": {pk for pk, s, at in events if s != held.pk and at <= cutoff},
+        "held_subject": held,
+    }
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_sigkill_mid_purge_leaves_whole_windows_and_the_next_run_finishes(reference_data, tmp_path):
+    data = _fill()
+    legal = UserFactory(username="lena-kill-test")
+    services.legal_hold_place(
+        by=legal, matter="Dispute", reason="evidence", subject=data["held_subject"]
+    )
+    rule = RetentionRule.objects.get(code="activity-events-13-months")
+    first_key = min(data["held"] | data["fresh"] | data["purgeable"])
+
+    worker = start_worker(tmp_path, env=SLOW)
+    try:
+        run_rule.apply_async(args=[rule.pk], queue=worker.queue)
+
+        def progressed() -> bool:
+            run = PurgeRun.objects.filter(rule=rule).first()
+            state = run and run.checkpoint.get("subjects.ActivityEvent")
+            return bool(state) and state["next"] >= first_key + 4 * WINDOW
+
+        worker.wait_for(progressed, what="four committed windows")
+        worker.kill()
+    finally:
+        worker.stop()
+
+    dead = PurgeRun.objects.get(rule=rule)
+    assert dead.status == PurgeRun.Status.RUNNING  # nobody has noticed yet
+    done_up_to = dead.checkpoint["subjects.ActivityEvent"]["next"]
+    remaining = set(ActivityEvent.objects.values_list("pk", flat=True))
+    # Whole windows only: every purgeable row below the checkpoint is gone, every row at or
+    # above it is untouched; nothing under hold and nothing fresh is gone.
+    gone = data["purgeable"] - remaining
+    assert gone == {pk for pk in data["purgeable"] if pk < done_up_to}
+    assert 0 < len(gone) < len(data["purgeable"])
+    assert data["held"] <= remaining and data["fresh"] <= remaining
+    assert dead.rows_deleted == len(gone)  # the counts committed with the deletions
+
+    # The next run, on a fresh worker, once the dead run's lease has lapsed.
+    worker = start_worker(tmp_path)
+    try:
+        worker.wait_for(
+            lambda: RetentionRule.objects.get(pk=rule.pk).lease_expires_at < timezone.now(),
+            what="the dead run's lease to lapse",
+        )
+        run_rule.apply_async(args=[rule.pk], queue=worker.queue)
+        worker.wait_for(
+            lambda: PurgeRun.objects.filter(rule=rule, status="succeeded").exists(),
+            what="the resumed run",
+        )
+    finally:
+        worker.stop()
+
+    dead.refresh_from_db()
+    resumed = PurgeRun.objects.get(rule=rule, status="succeeded")
+    assert dead.status == PurgeRun.Status.INTERRUPTED
+    assert resumed.resumed_from == dead and resumed.cutoff == dead.cutoff
+    assert dead.rows_deleted + resumed.rows_deleted == len(data["purgeable"])
+    assert resumed.rows_skipped_held == len(data["held"])
+    assert set(ActivityEvent.objects.values_list("pk", flat=True)) == data["held"] | data["fresh"]

@@ -1,0 +1,315 @@
+import datetime
+import uuid
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from privacyops.core import registry
+from privacyops.core.models import JobRun
+from privacyops.retention import services
+from privacyops.retention.models import (
+    DispositionReview,
+    LegalHold,
+    PurgeRun,
+    RetentionEvent,
+    RetentionRule,
+)
+from privacyops.subjects.models import AccountContact, ActivityEvent, ContactPoint, DataSubject
+from tests.factories import AccountFactory, ContactPointFactory, DataSubjectFactory
+
+from .conftest import event, months_ago
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(rule) -> PurgeRun:
+    run = services.retention_rule_run(rule=rule)
+    assert isinstance(run, PurgeRun)
+    return run
+
+
+def test_expired_events_are_deleted_and_fresh_and_held_ones_kept(legal, events_rule):
+    alice, held = DataSubjectFactory(), DataSubjectFactory()
+    old = [event(alice, 14) for _ in range(3)]
+    fresh = event(alice, 12)
+    held_old = event(held, 20)
+    anonymous_old = event(None, 15)
+    services.legal_hold_place(by=legal, matter="Case 1", reason="dispute", subject=held)
+
+    run = _run(events_rule)
+
+    remaining = set(ActivityEvent.objects.values_list("pk", flat=True))
+    assert remaining == {fresh.pk, held_old.pk}
+    assert not {e.pk for e in old} & remaining and anonymous_old.pk not in remaining
+    assert (run.status, run.rows_deleted, run.rows_skipped_held, run.rows_examined) == (
+        PurgeRun.Status.SUCCEEDED,
+        4,
+        1,
+        5,
+    )
+    assert run.finished_at and run.job_run.status == JobRun.Status.SUCCEEDED
+    # Idempotent: the second run deletes nothing more.
+    again = _run(events_rule)
+    assert (again.rows_deleted, again.rows_skipped_held) == (0, 1)
+
+
+def test_small_windows_give_the_same_result(settings, legal, events_rule):
+    settings.RETENTION_WINDOW_SIZE = 2
+    subject = DataSubjectFactory()
+    for months in (1, 14, 2, 15, 16, 3, 17, 18):
+        event(subject, months)
+    run = _run(events_rule)
+    assert run.rows_deleted == 5
+    assert ActivityEvent.objects.count() == 3
+    state = run.checkpoint["subjects.ActivityEvent"]
+    assert state["next"] > state["last"]
+
+
+def test_a_hold_on_an_account_covers_its_contacts_and_ends_with_its_period(legal, events_rule):
+    account = AccountFactory()
+    contact = DataSubjectFactory()
+    AccountContact.objects.create(account=account, subject=contact)
+    kept = event(contact, 20)
+    hold = services.legal_hold_place(
+        by=legal,
+        matter="Tax audit",
+        reason="auditors",
+        account=account,
+        starts_on=timezone.localdate() - datetime.timedelta(days=3),
+        ends_on=timezone.localdate() + datetime.timedelta(days=3),
+    )
+    assert _run(events_rule).rows_skipped_held == 1
+    assert ActivityEvent.objects.filter(pk=kept.pk).exists()
+
+    LegalHold.objects.filter(pk=hold.pk).update(
+        ends_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert _run(events_rule).rows_deleted == 1
+
+
+def test_released_hold_no_longer_protects(legal, events_rule):
+    subject = DataSubjectFactory()
+    event(subject, 20)
+    hold = services.legal_hold_place(by=legal, matter="M", reason="r", subject=subject)
+    services.legal_hold_release(hold=hold, by=legal)
+    assert _run(events_rule).rows_deleted == 1
+    kinds = list(RetentionEvent.objects.filter(hold=hold).values_list("kind", flat=True))
+    assert sorted(kinds) == ["hold_placed", "hold_released"]
+    with pytest.raises(ValidationError):
+        services.legal_hold_release(hold=hold, by=legal)
+
+
+def test_dry_run_changes_nothing_and_shows_counts_and_a_sample(legal, events_rule):
+    subject, held = DataSubjectFactory(), DataSubjectFactory()
+    expired = [event(subject, 14) for _ in range(7)]
+    event(subject, 1)
+    event(held, 30)
+    services.legal_hold_place(by=legal, matter="M", reason="r", subject=held)
+
+    preview = services.retention_rule_run(rule=events_rule, dry_run=True)
+
+    assert (preview.rows, preview.held) == (7, 1)
+    entry = preview.entries[0]
+    assert entry.model == "subjects.ActivityEvent" and entry.action == "delete rows"
+    assert [row["pk"] for row in entry.sample] == sorted(e.pk for e in expired)[:5]
+    assert ActivityEvent.objects.count() == 9
+    assert not PurgeRun.objects.exists()
+
+
+def test_the_longest_retention_wins(events_rule):
+    RetentionRule.objects.create(
+        code="security-log-24",
+        name="Security log",
+        target_model="subjects.ActivityEvent",
+        clock=RetentionRule.Clock.COLLECTED_AT,
+        period_count=24,
+        period_unit="months",
+        action="delete",
+        legal_basis="Open investigations",
+    )
+    subject = DataSubjectFactory()
+    event(subject, 14)
+    oldest = event(subject, 25)
+    assert _run(events_rule).rows_deleted == 1
+    assert not ActivityEvent.objects.filter(pk=oldest.pk).exists()
+    assert ActivityEvent.objects.count() == 1
+
+
+def test_leads_without_an_account_are_anonymised_and_their_contacts_deleted():
+    rule = RetentionRule.objects.get(code="leads-without-account-24-months")
+    stale = DataSubjectFactory(kind="lead", full_name="Old Lead", login_name="old-lead")
+    stale.last_activity_at = months_ago(25)
+    stale.save()
+    ContactPointFactory(subject=stale)
+    active = DataSubjectFactory(kind="lead", full_name="Active Lead")
+    active.last_activity_at = months_ago(3)
+    active.save()
+    customer = DataSubjectFactory(kind="lead", full_name="Became Customer")
+    customer.last_activity_at = months_ago(30)
+    customer.save()
+    AccountContact.objects.create(account=AccountFactory(), subject=customer)
+
+    run = _run(rule)
+
+    stale.refresh_from_db()
+    assert (stale.full_name, stale.login_name, stale.erased_at is not None) == ("", None, True)
+    assert not ContactPoint.objects.filter(subject=stale).exists()
+    assert DataSubject.objects.get(pk=active.pk).full_name == "Active Lead"
+    assert DataSubject.objects.get(pk=customer.pk).full_name == "Became Customer"
+    assert run.rows_anonymised == 1 and run.rows_deleted == 1
+    assert _run(rule).rows_anonymised == 0  # a tombstone is not anonymised twice
+
+
+def test_closed_accounts_lose_contacts_but_billing_records_stay():
+    rule = RetentionRule.objects.get(code="closed-accounts-24-months")
+    closed = AccountFactory(
+        status="closed", closed_at=timezone.localdate() - datetime.timedelta(days=800)
+    )
+    recent = AccountFactory(
+        status="closed", closed_at=timezone.localdate() - datetime.timedelta(days=100)
+    )
+    open_account = AccountFactory()
+    for account in (closed, recent, open_account):
+        AccountContact.objects.create(account=account, subject=DataSubjectFactory())
+
+    run = _run(rule)
+
+    assert run.rows_deleted == 1
+    assert set(AccountContact.objects.values_list("account_id", flat=True)) == {
+        recent.pk,
+        open_account.pk,
+    }
+    closed.refresh_from_db()
+    assert closed.billing_address and closed.vat_number  # the billing record is untouched
+
+
+def test_review_rule_deletes_nothing_until_legal_approves(legal):
+    rule = RetentionRule.objects.get(code="billing-records-10-years")
+    old = AccountFactory(
+        status="closed",
+        closed_at=timezone.localdate() - datetime.timedelta(days=3700),
+        license_holder_email="holder@example.com",
+    )
+    run = _run(rule)
+    assert run.status == PurgeRun.Status.REVIEW_OPENED and run.rows_disposed == 0
+    review = run.review
+    assert review.status == DispositionReview.Status.PENDING and review.rows_found == 1
+    assert len(mail.outbox) == 0 or "Disposition review" in mail.outbox[0].subject
+    # While the review waits, the rule opens no second one and disposes of nothing.
+    assert services.retention_rule_run(rule=rule) is None
+    old.refresh_from_db()
+    assert old.license_holder_email == "holder@example.com"
+
+    services.disposition_review_approve(review=review, by=legal, comment="No audit open")
+    disposal = _run(rule)
+
+    old.refresh_from_db()
+    assert old.license_holder_email == "" and old.company_name  # registry strategy: blank
+    assert disposal.rows_anonymised == 1 and disposal.review == review
+    review.refresh_from_db()
+    assert review.status == DispositionReview.Status.DISPOSED
+
+
+def test_extending_a_review_keeps_the_records(legal):
+    rule = RetentionRule.objects.get(code="billing-records-10-years")
+    AccountFactory(status="closed", closed_at=timezone.localdate() - datetime.timedelta(days=3700))
+    review = _run(rule).review
+    with pytest.raises(ValidationError):
+        services.disposition_review_extend(
+            review=review, by=legal, until=timezone.localdate(), comment=""
+        )
+    services.disposition_review_extend(
+        review=review,
+        by=legal,
+        until=timezone.localdate() + datetime.timedelta(days=365),
+        comment="Dispute pending",
+    )
+    assert services.retention_rule_run(rule=rule) is None
+    assert RetentionEvent.objects.filter(kind="review_extended", review=review).exists()
+
+
+def test_a_rule_another_worker_holds_is_skipped(events_rule):
+    event(DataSubjectFactory(), 20)
+    assert services.rule_claim(rule=events_rule, token="other-worker")
+    assert services.retention_rule_run(rule=events_rule) is None
+    assert ActivityEvent.objects.count() == 1
+    assert not services.rule_claim(rule=events_rule, token="third-worker")
+    services.rule_release(rule=events_rule, token="other-worker")
+    assert _run(events_rule).rows_deleted == 1
+
+
+def test_a_dead_run_is_marked_interrupted_and_the_next_run_resumes_it(settings, events_rule):
+    settings.RETENTION_WINDOW_SIZE = 3
+    subject = DataSubjectFactory()
+    events = [event(subject, 20) for _ in range(9)]
+    first_pk, last_pk = events[0].pk, events[-1].pk
+    # What a worker killed after its first window leaves behind: a running run whose
+    # checkpoint says the first window is done, and that window's rows gone.
+    ActivityEvent.objects.filter(pk__lt=first_pk + 3).delete()
+    dead = PurgeRun.objects.create(
+        rule=events_rule,
+        cutoff=events_rule.cutoff(),
+        action="delete",
+        rows_deleted=3,
+        checkpoint={
+            "subjects.ActivityEvent": {"next": first_pk + 3, "last": last_pk, "held": None}
+        },
+    )
+    RetentionRule.objects.filter(pk=events_rule.pk).update(
+        lease_owner=uuid.uuid4().hex,
+        lease_expires_at=timezone.now() - datetime.timedelta(seconds=1),
+    )
+
+    run = _run(events_rule)
+
+    dead.refresh_from_db()
+    assert dead.status == PurgeRun.Status.INTERRUPTED
+    assert run.resumed_from == dead and run.cutoff == dead.cutoff
+    assert dead.rows_deleted + run.rows_deleted == 9
+    assert not ActivityEvent.objects.exists()
+    assert RetentionEvent.objects.filter(kind="run_interrupted", run=dead).exists()
+
+
+def test_erase_honours_legal_holds(legal):
+    subject = DataSubjectFactory()
+    ContactPointFactory(subject=subject)
+    services.legal_hold_place(by=legal, matter="Case 9", reason="r", subject=subject)
+    report = registry.erase(subject, dry_run=False)
+    assert report.held_by and "Case 9" in report.held_by[0]
+    assert ContactPoint.objects.filter(subject=subject).exists()
+
+
+def test_expiring_holds_are_announced_to_legal_once(legal, django_capture_on_commit_callbacks):
+    subject = DataSubjectFactory()
+    soon = services.legal_hold_place(
+        by=legal,
+        matter="Ending soon",
+        reason="r",
+        subject=subject,
+        ends_on=timezone.localdate() + datetime.timedelta(days=5),
+    )
+    services.legal_hold_place(
+        by=legal,
+        matter="Far away",
+        reason="r",
+        subject=subject,
+        ends_on=timezone.localdate() + datetime.timedelta(days=90),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.legal_holds_announce_expiring() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.legal_holds_announce_expiring() == 0
+    assert len(mail.outbox) == 1
+    assert "Ending soon" in mail.outbox[0].subject
+    assert mail.outbox[0].to == ["legal@infoserv.eu"]
+    soon.refresh_from_db()
+    assert soon.expiry_announced_at is not None
+
+
+def test_a_hold_covers_a_subject_or_an_account_not_both(legal):
+    with pytest.raises(ValidationError):
+        services.legal_hold_place(
+            by=legal, matter="M", reason="r", subject=DataSubjectFactory(), account=AccountFactory()
+        )

@@ -43,10 +43,12 @@ def _legal_addresses() -> list[str]:
     return sorted(set(users.exclude(email="").values_list("email", flat=True)))
 
 
-def reminders_send(*, today: datetime.date | None = None, batch_size: int = 500) -> JobRun:
+def reminders_send(
+    *, today: datetime.date | None = None, batch_size: int = 500, worker: str = ""
+) -> JobRun:
     """Tell assignees of requests due in 7 and 2 days; escalate overdue ones to Legal."""
     today = today or timezone.localdate()
-    run = job_run_start(job="dsr.reminders")
+    run = job_run_start(job="dsr.reminders", worker=worker)
     legal = _legal_addresses()
     templates = {
         t.key: t for t in MessageTemplate.objects.filter(key__in=["reminder", "escalation"])
@@ -115,7 +117,7 @@ def reminders_send(*, today: datetime.date | None = None, batch_size: int = 500)
 
 
 def requests_close_unconfirmed(
-    *, today: datetime.date | None = None, batch_size: int = 100
+    *, today: datetime.date | None = None, batch_size: int = 100, worker: str = ""
 ) -> JobRun:
     """Close web-form requests never confirmed within the configured days, with a final notice."""
     today = today or timezone.localdate()
@@ -123,7 +125,7 @@ def requests_close_unconfirmed(
     cutoff = timezone.make_aware(
         datetime.datetime.combine(today - datetime.timedelta(days=days), datetime.time.max)
     )
-    run = job_run_start(job="dsr.close_unconfirmed")
+    run = job_run_start(job="dsr.close_unconfirmed", worker=worker)
     closed = 0
     while True:
         with transaction.atomic():

@@ -279,3 +279,6 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.request_id}"
+
+
+from .fulfilment_models import *  # noqa: E402, F403  (fulfilment of requests, issue 5)

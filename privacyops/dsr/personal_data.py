@@ -46,3 +46,4 @@ registry.not_personal(MessageTemplate, reason="Wording of letters; no one's data
 registry.not_personal(
     ReminderSent, reason="Which internal reminder went out for which request; staff addresses."
 )
+from . import fulfilment_personal_data  # noqa: E402, F401  (fulfilment records, issue 5)

@@ -1,0 +1,349 @@
+"""What fulfilling a privacy request leaves behind: packages, certificates, notices, changes.
+
+Imported at the end of dsr/models.py, so these are models of the dsr app.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from .models import PrivacyRequest
+
+__all__ = [
+    "AccessPackage",
+    "CustomerDataForward",
+    "ErasureCertificate",
+    "RecipientNotification",
+    "RequestOutcome",
+    "SubjectChange",
+]
+
+
+class AccessPackage(models.Model):
+    """One access / portability package built for a request, kept privately until it expires.
+
+    The file lives under PRIVATE_STORAGE_ROOT (never under a public URL); the requester gets
+    it through a signed link that expires. This row holds only counts and a fingerprint.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        BUILDING = "building", "Being built"
+        READY = "ready", "Ready: offered to the requester"
+        FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired: file deleted"
+
+    request = models.ForeignKey(
+        PrivacyRequest,
+        on_delete=models.PROTECT,
+        related_name="access_packages",
+        verbose_name="privacy request",
+    )
+    status = models.CharField(
+        "status", max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    job_run = models.ForeignKey(
+        "core.JobRun",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="build job",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="requested by",
+    )
+    requested_at = models.DateTimeField("requested", default=timezone.now)
+    built_at = models.DateTimeField("built", null=True, blank=True)
+    expires_at = models.DateTimeField("link expires", null=True, blank=True)
+    stored_as = models.CharField(
+        "stored as",
+        max_length=200,
+        blank=True,
+        help_text="File name under the private storage folder (not reachable by URL).",
+    )
+    filename = models.CharField("file name offered", max_length=200, blank=True)
+    size_bytes = models.PositiveBigIntegerField("size (bytes)", default=0)
+    sha256 = models.CharField("SHA-256 of the file", max_length=64, blank=True)
+    records = models.JSONField(
+        "records per category", default=dict, blank=True, help_text="Counts only, no values."
+    )
+    downloads = models.PositiveIntegerField("downloads", default=0)
+    link_nonce = models.CharField(max_length=32, blank=True, editable=False)
+    error = models.TextField("what went wrong", blank=True)
+
+    class Meta:
+        verbose_name = "access package"
+        verbose_name_plural = "access packages"
+        ordering = ["-requested_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "expires_at"], name="dsr_package_status_expires"),
+            models.Index(fields=["-requested_at"], name="dsr_package_requested"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Package #{self.pk} for {self.request.reference} ({self.get_status_display()})"
+
+    @property
+    def is_available(self) -> bool:
+        return (
+            self.status == self.Status.READY
+            and self.expires_at is not None
+            and self.expires_at > timezone.now()
+        )
+
+
+class ErasureCertificate(models.Model):
+    """Proof that an erasure was carried out: what, when, by whom, how much. No erased values."""
+
+    request = models.ForeignKey(
+        PrivacyRequest,
+        on_delete=models.PROTECT,
+        related_name="erasure_certificates",
+        verbose_name="privacy request",
+    )
+    subject = models.ForeignKey(
+        "subjects.DataSubject",
+        on_delete=models.PROTECT,
+        related_name="erasure_certificates",
+        verbose_name="data subject (tombstone)",
+    )
+    previewed_at = models.DateTimeField("preview shown to Legal")
+    executed_at = models.DateTimeField("erased", default=timezone.now, db_index=True)
+    executed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="erased by",
+    )
+    rows_deleted = models.PositiveIntegerField("rows deleted", default=0)
+    values_erased = models.PositiveIntegerField("values blanked, masked or hashed", default=0)
+    rows_kept = models.PositiveIntegerField("rows kept (with the reason)", default=0)
+    addresses_suppressed = models.PositiveIntegerField(
+        "e-mail addresses put on the suppression list (as salted hashes)", default=0
+    )
+    entries = models.JSONField(
+        "model by model",
+        default=list,
+        help_text="What each kind of record lost or kept and why; counts and field names only.",
+    )
+
+    class Meta:
+        verbose_name = "certificate of erasure"
+        verbose_name_plural = "certificates of erasure"
+        ordering = ["-executed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Erasure for {self.request.reference} on {self.executed_at:%Y-%m-%d %H:%M}"
+
+
+class RecipientNotification(models.Model):
+    """GDPR Art. 19: tell a recipient of the data about a rectification, erasure or restriction.
+
+    One per recipient category the record of processing names for the data concerned. The
+    request cannot be completed while any is pending.
+    """
+
+    class Operation(models.TextChoices):
+        RECTIFICATION = "rectification", "Rectification"
+        ERASURE = "erasure", "Erasure"
+        RESTRICTION = "restriction", "Restriction of processing"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "To be sent"
+        SENT = "sent", "Sent"
+        IMPOSSIBLE = "impossible", "Impossible or disproportionate (justified)"
+
+    request = models.ForeignKey(
+        PrivacyRequest,
+        on_delete=models.PROTECT,
+        related_name="recipient_notifications",
+        verbose_name="privacy request",
+    )
+    recipient = models.ForeignKey(
+        "inventory.RecipientCategory",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="recipient",
+    )
+    operation = models.CharField("what to notify", max_length=15, choices=Operation.choices)
+    categories = models.JSONField("information categories concerned", default=list, blank=True)
+    activities = models.JSONField(
+        "processing activities through which it received them", default=list, blank=True
+    )
+    status = models.CharField(
+        "status", max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    note = models.TextField(
+        "how it was sent, or why it is impossible",
+        blank=True,
+    )
+    created_at = models.DateTimeField("created", default=timezone.now)
+    decided_at = models.DateTimeField("marked", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="marked by",
+    )
+
+    class Meta:
+        verbose_name = "recipient notification (Art. 19)"
+        verbose_name_plural = "recipient notifications (Art. 19)"
+        ordering = ["request_id", "operation", "recipient_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "operation", "recipient"], name="dsr_recipient_notice_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="dsr_notice_status"),
+            models.Index(fields=["operation"], name="dsr_notice_operation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_operation_display()} → {self.recipient} ({self.get_status_display()})"
+
+
+class SubjectChange(models.Model):
+    """The subject's change log: one corrected detail, its old and new value, and why."""
+
+    subject = models.ForeignKey(
+        "subjects.DataSubject",
+        on_delete=models.CASCADE,
+        related_name="change_log",
+        verbose_name="data subject",
+    )
+    request = models.ForeignKey(
+        PrivacyRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subject_changes",
+        verbose_name="privacy request",
+    )
+    field = models.CharField("detail", max_length=60)
+    old_value = models.TextField("before", blank=True)
+    new_value = models.TextField("after", blank=True)
+    changed_at = models.DateTimeField("changed", default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="changed by",
+    )
+
+    class Meta:
+        verbose_name = "data subject change"
+        verbose_name_plural = "data subject change log"
+        ordering = ["subject_id", "-changed_at", "-id"]
+        indexes = [
+            models.Index(fields=["subject", "-changed_at"], name="dsr_subject_change_at"),
+            models.Index(fields=["field"], name="dsr_subject_change_field"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field} of {self.subject_id} changed {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class CustomerDataForward(models.Model):
+    """A request about Customer-Generated Data, forwarded to the customer (the controller).
+
+    Nothing in the customer's data is touched until its instruction is recorded here.
+    """
+
+    class Instruction(models.TextChoices):
+        REMOVE = "remove", "Remove the person from the dataset(s)"
+        NO_ACTION = "no_action", "Take no action"
+        OTHER = "other", "Other (described)"
+
+    request = models.ForeignKey(
+        PrivacyRequest,
+        on_delete=models.PROTECT,
+        related_name="customer_forwards",
+        verbose_name="privacy request",
+    )
+    account = models.ForeignKey(
+        "subjects.Account",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="customer (controller)",
+    )
+    datasets = models.ManyToManyField(
+        "subjects.CustomerDataset", related_name="+", verbose_name="datasets concerned"
+    )
+    forwarded_at = models.DateTimeField("forwarded", default=timezone.now)
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="forwarded by",
+    )
+    sent_to = models.CharField("sent to", max_length=254, blank=True)
+    instruction = models.CharField(
+        "customer's instruction", max_length=10, choices=Instruction.choices, blank=True
+    )
+    instruction_text = models.TextField("instruction, as received", blank=True)
+    instruction_received_at = models.DateTimeField("instruction received", null=True, blank=True)
+    instruction_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="instruction recorded by",
+    )
+    carried_out_at = models.DateTimeField("instruction carried out", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "forwarding to a customer (Customer-Generated Data)"
+        verbose_name_plural = "forwardings to customers (Customer-Generated Data)"
+        ordering = ["-forwarded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "account"], name="dsr_forward_once")
+        ]
+        indexes = [models.Index(fields=["instruction"], name="dsr_forward_instruction")]
+
+    def __str__(self) -> str:
+        return f"{self.request.reference} forwarded to {self.account.company_name}"
+
+
+class RequestOutcome(models.Model):
+    """How and how fast a completed request was answered (for reports to an authority)."""
+
+    request = models.OneToOneField(
+        PrivacyRequest,
+        on_delete=models.PROTECT,
+        related_name="outcome",
+        verbose_name="privacy request",
+    )
+    request_type = models.CharField("right exercised", max_length=20)
+    received_at = models.DateTimeField("received")
+    completed_at = models.DateTimeField("answered", db_index=True)
+    response_days = models.PositiveIntegerField(
+        "days to answer", help_text="Calendar days from receipt to the answer."
+    )
+    paused_days = models.PositiveIntegerField("days the clock stood still", default=0)
+    due_date = models.DateField("due date")
+    on_time = models.BooleanField("answered in time", db_index=True)
+    summary = models.TextField("what was done", blank=True)
+
+    class Meta:
+        verbose_name = "response time"
+        verbose_name_plural = "response times"
+        ordering = ["-completed_at", "-id"]
+        indexes = [
+            models.Index(fields=["request_type", "-completed_at"], name="dsr_outcome_type"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request.reference}: answered in {self.response_days} day(s)"

@@ -71,7 +71,48 @@ def _retention_rows(label):
     return PurgeRun.objects.create(rule=rule, cutoff=timezone.now(), action=rule.action)
 
 
+def _subjects_rows(label):
+    from privacyops.subjects.models import CustomerDataset, LicenseHolderChange
+    from tests.factories import (
+        AccountFactory,
+        ActivityEventFactory,
+        ContactPointFactory,
+        DataSubjectFactory,
+    )
+
+    if label == "subjects.DataSubject":
+        return DataSubjectFactory(login_name="matrix-subject")
+    if label == "subjects.ContactPoint":
+        return ContactPointFactory(value="matrix@example.com")
+    if label == "subjects.Account":
+        return AccountFactory(account_number="MATRIX-1")
+    if label == "subjects.ActivityEvent":
+        return ActivityEventFactory()
+    if label == "subjects.CustomerDataset":
+        return CustomerDataset.objects.create(
+            account=AccountFactory(account_number="MATRIX-2"), name="CRM", contents="Leads"
+        )
+    return LicenseHolderChange.objects.create(
+        account=AccountFactory(account_number="MATRIX-3"),
+        channel="email",
+        made_by=UserFactory(username="matrix-legal"),
+        old_values={},
+        new_values={"license_holder_email": "new@example.com"},
+    )
+
+
 MAKERS = {
+    **{
+        label: (lambda label=label: _subjects_rows(label))
+        for label in (
+            "subjects.DataSubject",
+            "subjects.ContactPoint",
+            "subjects.Account",
+            "subjects.ActivityEvent",
+            "subjects.CustomerDataset",
+            "subjects.LicenseHolderChange",
+        )
+    },
     **{
         label: (lambda label=label: _retention_rows(label))
         for label in (
@@ -116,3 +157,18 @@ def instance_for(model):
     maker = MAKERS.get(model._meta.label)
     assert maker, f"No instance of {model._meta.label} for the role matrix: add it to MAKERS"
     return maker()
+
+
+def grant_object_access(user, obj) -> None:
+    """Give a role the row-level access its permissions are meant for (e.g. an assignment).
+
+    Account representatives see only their assigned accounts: the matrix checks what they
+    may do with an account of theirs; tests/subjects prove they reach no other.
+    """
+    from privacyops.subjects.models import Account, AccountAssignment, LicenseHolderChange
+
+    account = obj if isinstance(obj, Account) else None
+    if isinstance(obj, LicenseHolderChange):
+        account = obj.account
+    if account is not None:
+        AccountAssignment.objects.get_or_create(account=account, representative=user)

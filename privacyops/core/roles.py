@@ -27,6 +27,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, str | frozenset[str]]] = {
         "retention.dispositionreview": frozenset({"view", "change"}),
         "retention.purgerun": VIEW,
         "retention.retentionevent": VIEW,
+        "subjects": ALL,
     },
     AUDITOR: {
         "core": VIEW,
@@ -35,8 +36,14 @@ ROLE_PERMISSIONS: dict[str, dict[str, str | frozenset[str]]] = {
         "dsr": VIEW,
         "marketing": VIEW,
         "retention": VIEW,
+        "subjects": VIEW,
     },
-    ACCOUNT_REPRESENTATIVE: {},
+    ACCOUNT_REPRESENTATIVE: {
+        # Only the accounts assigned to them (privacyops.subjects.selectors.accounts_visible_to)
+        # and, of those, only the license-holder details; every change is recorded.
+        "subjects.account": frozenset({"view", "change"}),
+        "subjects.licenseholderchange": VIEW,
+    },
 }
 
 ROLE_DESCRIPTIONS = {

@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -189,6 +190,13 @@ class Account(models.Model):
     def __str__(self) -> str:
         return f"{self.company_name} ({self.account_number})"
 
+    def clean(self) -> None:
+        super().clean()
+        if self.status == self.Status.CLOSED and not self.closed_at:
+            raise ValidationError({"closed_at": "A closed account needs the date it closed."})
+        if self.status == self.Status.OPEN and self.closed_at:
+            raise ValidationError({"closed_at": "An open account has no closing date."})
+
 
 class AccountAssignment(models.Model):
     """Which account representative looks after which account."""
@@ -207,6 +215,10 @@ class AccountAssignment(models.Model):
     class Meta:
         verbose_name = "account assignment"
         verbose_name_plural = "account assignments"
+        # Without it a user sees only the accounts assigned to them (account representatives).
+        permissions = [
+            ("view_all_accounts", "Can see every account, not only the ones assigned to them")
+        ]
         ordering = ["account_id", "representative_id"]
         constraints = [
             models.UniqueConstraint(
@@ -289,6 +301,9 @@ class LicenseHolderChange(models.Model):
         verbose_name = "license-holder change"
         verbose_name_plural = "license-holder changes"
         ordering = ["-changed_at", "-id"]
+        indexes = [
+            models.Index(fields=["account", "-changed_at"], name="subjects_lhchange_account"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.account} changed {self.changed_at:%Y-%m-%d %H:%M} by {self.made_by}"
@@ -335,6 +350,7 @@ class ActivityEvent(models.Model):
             models.Index(fields=["-occurred_at", "-id"], name="subjects_event_time"),
             models.Index(fields=["login"], name="subjects_event_login"),
             models.Index(fields=["ip"], name="subjects_event_ip"),
+            models.Index(fields=["event_kind", "occurred_at"], name="subjects_event_kind_time"),
         ]
 
     def __str__(self) -> str:

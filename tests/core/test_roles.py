@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from privacyops.core import roles, services
 from privacyops.core.admin import ReadOnlyRecordAdmin
 from tests.factories import PASSWORD, ROLE_NAMES, UserFactory
-from tests.role_matrix import instance_for
+from tests.role_matrix import grant_object_access, instance_for
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +57,7 @@ def test_every_admin_page_for_every_role(client, role, model, model_admin, view)
         pytest.skip("this admin has no export")
     obj = instance_for(model)
     user = UserFactory(username=f"{role[:5].lower()}-matrix", role=role)
+    grant_object_access(user, obj)
     client.force_login(user)
     try:
         url = page_url(model, view, obj)

@@ -1,0 +1,57 @@
+"""Reads that encode a rule: who may see which account, how a person is found."""
+
+import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import Account, ContactPoint, DataSubject, LicenseHolderChange, minors_q
+
+ALL_ACCOUNTS_PERMISSION = "subjects.view_all_accounts"  # Legal and auditors hold it
+
+
+def sees_all_accounts(*, user) -> bool:
+    """Legal and auditors see every account; an account representative only their own."""
+    return user.is_active and user.has_perm(ALL_ACCOUNTS_PERMISSION)
+
+
+def accounts_visible_to(*, user) -> QuerySet[Account]:
+    """The accounts a staff user may see: all of them, or only those assigned to them."""
+    accounts = Account.objects.all()
+    if sees_all_accounts(user=user):
+        return accounts
+    if not (user.is_active and user.is_staff):
+        return accounts.none()
+    return accounts.filter(assignments__representative=user)
+
+
+def license_changes_visible_to(*, user) -> QuerySet[LicenseHolderChange]:
+    changes = LicenseHolderChange.objects.all()
+    if sees_all_accounts(user=user):
+        return changes
+    return changes.filter(account__in=accounts_visible_to(user=user).values("pk"))
+
+
+def normalised_email(value: str) -> str:
+    return value.strip().lower()
+
+
+def subject_ids_with_email(email: str) -> QuerySet:
+    """Subjects holding this e-mail address: an exact match through the (kind, value) index."""
+    return ContactPoint.objects.filter(
+        kind=ContactPoint.Kind.EMAIL, value=normalised_email(email)
+    ).values("subject_id")
+
+
+def subjects_with_email(email: str) -> QuerySet[DataSubject]:
+    return DataSubject.objects.filter(pk__in=subject_ids_with_email(email))
+
+
+def minors(*, today: datetime.date | None = None) -> QuerySet[DataSubject]:
+    """Subjects whose declared birth date or age band says they are under 18."""
+    return DataSubject.objects.filter(minors_q(today or timezone.localdate()))
+
+
+def account_contacts(*, account: Account) -> QuerySet[DataSubject]:
+    """The customer's people at this account: who may ask for a license-holder change."""
+    return DataSubject.objects.filter(account_contacts__account=account).distinct()

@@ -1,0 +1,331 @@
+"""Business operations on subjects and accounts: license-holder changes, activity ingestion."""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+
+from privacyops.core import services as core_services
+from privacyops.core.models import JobRun
+
+from . import activity_lines, selectors
+from .models import Account, ActivityEvent, ContactPoint, DataSubject, LicenseHolderChange
+
+# What a customer may only change through their account representative.
+LICENSE_HOLDER_FIELDS = ("license_holder", "license_holder_email", "license_holder_phone")
+
+
+def _recorded(name: str, value) -> str | int | None:
+    if name == "license_holder":
+        return None if value is None else f"{value} (#{value.pk})"
+    return value
+
+
+@transaction.atomic
+def account_license_holder_update(
+    *,
+    account: Account,
+    changes: dict,
+    requested_by: DataSubject | None,
+    channel: str,
+    by,
+    note: str = "",
+) -> LicenseHolderChange | None:
+    """Change an account's license-holder details and record who asked, how, who did it.
+
+    `changes` maps license-holder fields to their new values. The change and its record are
+    written in one transaction; a change that changes nothing records nothing (returns None).
+    Refuses: fields other than the license-holder ones, a user who may not see the account,
+    a requester who is not one of the account's contacts, an unknown channel.
+    """
+    unknown = set(changes) - set(LICENSE_HOLDER_FIELDS)
+    if unknown:
+        raise ValidationError(f"Not license-holder details: {', '.join(sorted(unknown))}")
+    if not selectors.accounts_visible_to(user=by).filter(pk=account.pk).exists():
+        raise PermissionDenied("This account is not assigned to you.")
+    if channel not in LicenseHolderChange.Channel.values:
+        raise ValidationError({"channel": "Say through which channel the customer asked."})
+    if requested_by is None and not selectors.sees_all_accounts(user=by):
+        raise ValidationError({"requested_by": "Say which customer contact asked for it."})
+    contacts = selectors.account_contacts(account=account)
+    if requested_by is not None and not contacts.filter(pk=requested_by.pk).exists():
+        raise ValidationError({"requested_by": "Only a contact of this account may ask."})
+    new_holder = changes.get("license_holder")
+    if new_holder is not None and not contacts.filter(pk=new_holder.pk).exists():
+        raise ValidationError({"license_holder": "The license holder must be a contact here."})
+
+    current = Account.objects.select_for_update().get(pk=account.pk)
+    old_values, new_values = {}, {}
+    for name, value in changes.items():
+        before = getattr(current, name)
+        if before == value:
+            continue
+        old_values[name] = _recorded(name, before)
+        new_values[name] = _recorded(name, value)
+        setattr(current, name, value)
+        setattr(account, name, value)
+    if not new_values:
+        return None
+    current.full_clean(validate_unique=False, validate_constraints=False)
+    current.save(update_fields=list(new_values))
+    return LicenseHolderChange.objects.create(
+        account=current,
+        requested_by=requested_by,
+        channel=channel,
+        made_by=by,
+        old_values=old_values,
+        new_values=new_values,
+        note=note,
+    )
+
+
+# --- Ingestion of Other Information (load_activity) ------------------------------------------
+
+LOAD_ACTIVITY_JOB = "load_activity"
+_COPY_COLUMNS = (
+    "occurred_at",
+    "event_kind",
+    "ip",
+    "user_agent",
+    "browser",
+    "operating_system",
+    "page",
+    "referrer",
+    "login",
+    "email",
+    "subject_id",
+)
+MAX_REJECTIONS_KEPT = 1000
+
+
+@dataclass
+class ActivityLoadResult:
+    run: JobRun
+    loaded: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+    rejected_count: int = 0
+    already_loaded: bool = False
+    resumed_after_line: int = 0
+
+
+def _file_facts(path: Path) -> tuple[str, int, str]:
+    """(sha256, number of lines, format) in one pass over the file."""
+    digest, lines, head = hashlib.sha256(), 0, b""
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            if not head:
+                head = chunk[:64]
+            digest.update(chunk)
+            lines += chunk.count(b"\n")
+    return digest.hexdigest(), lines, activity_lines.sniff_format(head)
+
+
+def _subject_ids(rows: list[activity_lines.EventRow]) -> list[int | None]:
+    """The subject of each row: by login name, else by e-mail. One query each per batch."""
+    logins = {row.login for row in rows if row.login}
+    emails = {row.email for row in rows if row.email}
+    by_login = dict(
+        DataSubject.objects.filter(login_name__in=logins).values_list("login_name", "pk")
+        if logins
+        else ()
+    )
+    by_email: dict[str, int] = {}
+    if emails:
+        for value, subject_id in (
+            ContactPoint.objects.filter(kind=ContactPoint.Kind.EMAIL, value__in=emails)
+            .order_by("-is_primary", "pk")
+            .values_list("value", "subject_id")
+        ):
+            by_email.setdefault(value, subject_id)
+    return [by_login.get(row.login) or by_email.get(row.email) for row in rows]
+
+
+def _write_events(rows: list[activity_lines.EventRow], subject_ids: list[int | None]) -> None:
+    if connection.vendor == "postgresql":
+        # COPY is PostgreSQL's bulk path; bulk_create would spend most of the time building
+        # model instances and one huge INSERT statement.
+        with connection.cursor() as cursor:
+            columns = ", ".join(_COPY_COLUMNS)
+            table = ActivityEvent._meta.db_table
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row, subject_id in zip(rows, subject_ids, strict=True):
+                    copy.write_row(
+                        (
+                            row.occurred_at,
+                            row.event_kind,
+                            row.ip,
+                            row.user_agent,
+                            row.browser,
+                            row.operating_system,
+                            row.page,
+                            row.referrer,
+                            row.login,
+                            row.email,
+                            subject_id,
+                        )
+                    )
+        return
+    ActivityEvent.objects.bulk_create(
+        [
+            ActivityEvent(
+                occurred_at=row.occurred_at,
+                event_kind=row.event_kind,
+                ip=row.ip,
+                user_agent=row.user_agent,
+                browser=row.browser,
+                operating_system=row.operating_system,
+                page=row.page,
+                referrer=row.referrer,
+                login=row.login,
+                email=row.email,
+                subject_id=subject_id,
+            )
+            for row, subject_id in zip(rows, subject_ids, strict=True)
+        ],
+        batch_size=1000,
+    )
+
+
+def _touch_last_activity(rows, subject_ids) -> None:
+    """Move each linked subject's last activity forward (it starts their retention clock)."""
+    latest: dict[int, object] = {}
+    for row, subject_id in zip(rows, subject_ids, strict=True):
+        if subject_id and (subject_id not in latest or latest[subject_id] < row.occurred_at):
+            latest[subject_id] = row.occurred_at
+    if not latest:
+        return
+    stale = []
+    for subject in DataSubject.objects.filter(pk__in=latest).only("pk", "last_activity_at"):
+        if subject.last_activity_at is None or subject.last_activity_at < latest[subject.pk]:
+            subject.last_activity_at = latest[subject.pk]
+            stale.append(subject)
+    DataSubject.objects.bulk_update(stale, ["last_activity_at"], batch_size=1000)
+
+
+def _commit_batch(rows, result: ActivityLoadResult, last_line: int) -> None:
+    with transaction.atomic():
+        subject_ids = _subject_ids(rows)
+        _write_events(rows, subject_ids)
+        _touch_last_activity(rows, subject_ids)
+        result.loaded += len(rows)
+        run = result.run
+        run.summary = {**run.summary, "committed_through_line": last_line}
+        run.summary.update(loaded=result.loaded, rejected=result.rejected_count)
+        run.progress_done = last_line
+        run.save(update_fields=["summary", "progress_done"])
+
+
+def _previous_run(sha256: str) -> JobRun | None:
+    return (
+        JobRun.objects.filter(job=LOAD_ACTIVITY_JOB, summary__sha256=sha256)
+        .order_by("-started_at", "-id")
+        .first()
+    )
+
+
+def activity_events_load(
+    *,
+    path: str | Path,
+    batch_size: int = 5000,
+    progress: Callable[[int, int, int, int], None] | None = None,
+    on_reject: Callable[[int, str], None] | None = None,
+) -> ActivityLoadResult:
+    """Load Other Information events from a JSON-lines or CSV file, batch by batch.
+
+    Each batch is one transaction (events, their subject links, the subjects' last activity
+    and the job's progress), so a failure keeps every batch already committed. A malformed
+    line is rejected with its line number and reason; the others load. Idempotent and
+    resumable per file content: a file already loaded completely loads nothing again, and a
+    run that stopped half-way resumes after the last committed line.
+    `progress(lines_done, lines_total, loaded, rejected)` is called after each batch.
+    """
+    path = Path(path)
+    sha256, total_lines, fmt = _file_facts(path)
+    previous = _previous_run(sha256)
+    if previous and previous.summary.get("complete"):
+        run = core_services.job_run_start(job=LOAD_ACTIVITY_JOB, total=total_lines)
+        run.summary = {"file": str(path), "sha256": sha256, "already_loaded_by": previous.pk}
+        core_services.job_run_finish(
+            run=run,
+            summary=run.summary,
+            detail=f"Nothing loaded: this file was loaded completely by job run #{previous.pk}.",
+        )
+        return ActivityLoadResult(run=run, already_loaded=True)
+    resume_after = previous.summary.get("committed_through_line", 0) if previous else 0
+    if previous and previous.status == JobRun.Status.RUNNING:
+        core_services.job_run_finish(
+            run=previous, status=JobRun.Status.INTERRUPTED, detail="Superseded by a resumed run."
+        )
+    run = core_services.job_run_start(job=LOAD_ACTIVITY_JOB, total=total_lines)
+    run.summary = {
+        "file": str(path),
+        "sha256": sha256,
+        "format": fmt,
+        "resumed_after_line": resume_after,
+        "committed_through_line": resume_after,
+    }
+    run.save(update_fields=["summary"])
+    result = ActivityLoadResult(run=run, resumed_after_line=resume_after)
+
+    def reject(number: int, reason: str) -> None:
+        result.rejected_count += 1
+        if len(result.rejected) < MAX_REJECTIONS_KEPT:
+            result.rejected.append((number, reason))
+        if on_reject:
+            on_reject(number, reason)
+
+    batch: list[activity_lines.EventRow] = []
+    last_line = resume_after
+    try:
+        with path.open(encoding="utf-8", newline="") as stream:
+            for number, record in activity_lines.read_lines(stream, fmt=fmt):
+                if number <= resume_after:
+                    continue
+                last_line = number
+                if isinstance(record, activity_lines.LineError):
+                    reject(number, str(record))
+                    continue
+                try:
+                    batch.append(activity_lines.clean(record))
+                except activity_lines.LineError as error:
+                    reject(number, str(error))
+                    continue
+                if len(batch) >= batch_size:
+                    _commit_batch(batch, result, last_line)
+                    batch = []
+                    if progress:
+                        progress(last_line, total_lines, result.loaded, result.rejected_count)
+            if batch:
+                _commit_batch(batch, result, last_line)
+    except Exception as error:
+        core_services.job_run_finish(
+            run=run,
+            status=JobRun.Status.FAILED,
+            summary={**run.summary, "rejected_lines": result.rejected[:100]},
+            detail=f"Stopped after line {run.summary['committed_through_line']}: {error!r}. "
+            "Run the command again on the same file to resume.",
+        )
+        raise
+    run.progress_done = max(last_line, total_lines)
+    summary = {
+        **run.summary,
+        "complete": True,
+        "loaded": result.loaded,
+        "rejected": result.rejected_count,
+        "rejected_lines": result.rejected[:100],
+    }
+    detail = f"Loaded {result.loaded} events from {path.name}."
+    if result.rejected_count:
+        detail += f" Rejected {result.rejected_count} malformed lines (see summary)."
+    core_services.job_run_finish(
+        run=run,
+        status=JobRun.Status.SUCCEEDED,
+        summary=summary,
+        detail=detail,
+    )
+    if progress:
+        progress(run.progress_done, total_lines, result.loaded, result.rejected_count)
+    return result

@@ -241,3 +241,21 @@ def test_download_is_recorded():
     request = submit()
     services.request_record_download(request=request, by=legal, what="access package (zip)")
     assert request.events.filter(kind=Kind.DOWNLOAD, by=legal).exists()
+
+
+def test_letters_come_from_the_editable_templates_and_survive_a_deleted_one(
+    django_capture_on_commit_callbacks,
+):
+    from privacyops.dsr.models import MessageTemplate
+
+    MessageTemplate.objects.filter(key="acknowledge").update(
+        subject="Got it: {{ request.reference }}", body="Dear {{ request.requester_name }}."
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        request = submit(requester_name="Ana")
+    assert mail.outbox[-1].subject == f"Got it: {request.reference}"
+    assert mail.outbox[-1].body == "Dear Ana.\n"
+    MessageTemplate.objects.filter(key="acknowledge").delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        submit()
+    assert "We have received your privacy request" in mail.outbox[-1].subject

@@ -67,6 +67,12 @@ class DataSubject(models.Model):
         blank=True,
         help_text="Set when the subject's personal data was erased; the row stays as a tombstone.",
     )
+    processing_restricted_at = models.DateTimeField(
+        "processing restricted since",
+        null=True,
+        blank=True,
+        help_text="GDPR Art. 18: while set, the data is only stored; jobs and exports skip it.",
+    )
 
     class Meta:
         verbose_name = "data subject"

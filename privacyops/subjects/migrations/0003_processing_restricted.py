@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('subjects', '0002_admin_access_and_indexes'),
+        ("subjects", "0002_admin_access_and_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='datasubject',
-            name='processing_restricted_at',
-            field=models.DateTimeField(blank=True, help_text='GDPR Art. 18: while set, the data is only stored; jobs and exports skip it.', null=True, verbose_name='processing restricted since'),
+            model_name="datasubject",
+            name="processing_restricted_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="GDPR Art. 18: while set, the data is only stored; jobs and exports skip it.",
+                null=True,
+                verbose_name="processing restricted since",
+            ),
         ),
     ]

@@ -104,3 +104,32 @@ def test_sigkill_mid_purge_leaves_whole_windows_and_the_next_run_finishes(refere
     assert dead.rows_deleted + resumed.rows_deleted == len(data["purgeable"])
     assert resumed.rows_skipped_held == len(data["held"])
     assert set(ActivityEvent.objects.values_list("pk", flat=True)) == data["held"] | data["fresh"]
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_never_purge_the_same_rule_at_once(reference_data, tmp_path):
+    data = _fill()
+    rule = RetentionRule.objects.get(code="activity-events-13-months")
+    workers = [start_worker(tmp_path, env=SLOW) for _ in range(2)]
+    try:
+        run_rule.apply_async(args=[rule.pk], queue=workers[0].queue)
+        workers[0].wait_for(
+            lambda: PurgeRun.objects.filter(rule=rule).exists(), what="the first run to start"
+        )
+        run_rule.apply_async(args=[rule.pk], queue=workers[1].queue)
+        workers[1].wait_for(
+            lambda: "succeeded" in workers[1].log.read_text(), what="the second worker's task"
+        )
+        assert PurgeRun.objects.get(rule=rule).status == PurgeRun.Status.RUNNING
+        workers[0].wait_for(
+            lambda: PurgeRun.objects.filter(rule=rule, status="succeeded").exists(),
+            what="the first run to finish",
+        )
+    finally:
+        for worker in workers:
+            worker.stop()
+
+    run = PurgeRun.objects.get(rule=rule)  # the second worker made no run of its own
+    assert run.rows_deleted == len(data["purgeable"] | data["held"])
+    assert not ActivityEvent.objects.filter(occurred_at__lte=run.cutoff).exists()

@@ -32,7 +32,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "import_export",
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "privacyops.core.apps.CoreConfig",
+    "privacyops.security",
     "privacyops.inventory",
     "privacyops.subjects",
     "privacyops.retention",
@@ -42,12 +47,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "privacyops.security.middleware.AdminNetworkAllowListMiddleware",
+    "privacyops.security.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "privacyops.security.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -92,6 +102,42 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # inactivity timeout, not a fixed lifetime
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- Security: two-factor admin, network allow-list, lockouts (privacyops.security) ------
+# django-axes checks lockouts first; Django's own backend then checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Who may reach /admin/ at all (CIDR, IPv4 and IPv6). Default: this machine and private
+# networks. Production sets the office / VPN ranges.
+ADMIN_ALLOWED_NETWORKS = env.list(
+    "ADMIN_ALLOWED_NETWORKS",
+    default=["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"],
+)
+# X-Forwarded-For is believed only when it comes from one of these (CIDR) reverse proxies.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+ADMIN_URL_PREFIXES = ["/admin/"]
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="privacyops")
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = None  # a lockout lasts until Legal releases it (and that is logged)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "privacyops.security.selectors.request_ip_text"
+AXES_ENABLE_ADMIN = False  # privacyops.security shows lockouts and logs each release
+AXES_DISABLE_ACCESS_LOG = True  # the login history is privacyops.security.LoginAttempt
+# Content-Security-Policy for every page (admin and public). Styles allow inline
+# attributes (the admin and dashboard bars use them); scripts only from this origin.
+CONTENT_SECURITY_POLICY = env.str(
+    "CONTENT_SECURITY_POLICY",
+    default="default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'",
+)
+# Key rotation: the previous SECRET_KEY stays here for one session lifetime (docs/security.md).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 # --- Transport security: on in production (DEBUG off), overridable for a TLS-terminating proxy
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -3,6 +3,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 urlpatterns = [
+    # Before the admin: the second sign-in step lives under /admin/ (same network gate).
+    path("admin/two-factor/", include("privacyops.security.urls")),
     path("admin/", admin.site.urls),
     path("privacy/", include("privacyops.dsr.urls")),
     path("privacy/unsubscribe/", include("privacyops.marketing.urls")),

@@ -24,6 +24,24 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 
 
+@pytest.fixture
+def client():
+    """The test client, whose force_login/login also pass the admin's second factor.
+
+    Tests about signing in itself use `raw_client` (see tests/two_factor.py).
+    """
+    from tests.two_factor import SecondFactorClient
+
+    return SecondFactorClient()
+
+
+@pytest.fixture
+def raw_client():
+    from django.test import Client
+
+    return Client()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {

@@ -20,3 +20,18 @@ def register_demo(name: str):
 
 def demo_loaders() -> list[tuple[str, Callable[[], str]]]:
     return list(_loaders)
+
+
+# Apps that attach something to the demo staff logins (e.g. a second factor) register a helper:
+# it receives the demo users and returns, per username, a line `demo_logins` prints.
+_login_helpers: list[Callable[[list], dict[str, str]]] = []
+
+
+def register_demo_login(helper: Callable[[list], dict[str, str]]):
+    if helper not in _login_helpers:
+        _login_helpers.append(helper)
+    return helper
+
+
+def demo_login_helpers() -> list[Callable[[list], dict[str, str]]]:
+    return list(_login_helpers)

@@ -4,6 +4,7 @@ import pytest
 
 from privacyops.core import roles
 from tests.factories import PASSWORD, UserFactory
+from tests.two_factor import browser_sign_in
 
 
 @pytest.mark.browser
@@ -11,10 +12,7 @@ from tests.factories import PASSWORD, UserFactory
 def test_legal_signs_in_and_reads_the_record_of_processing(live_server, page, reference_data):
     UserFactory(username="lena", role=roles.LEGAL)
 
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", "lena")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    browser_sign_in(page, live_server.url, "lena", PASSWORD)
 
     assert page.locator("#dashboard").is_visible()
     page.click("text=Art. 30 record")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from privacyops.core import services
+from privacyops.core.demo import demo_login_helpers
 
 
 class Command(BaseCommand):
@@ -21,6 +22,10 @@ class Command(BaseCommand):
         password = password or secrets.token_urlsafe(12)
         users = services.demo_logins_reset(password=password)
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {password})"))
+        notes = [helper([user for user, _ in users]) for helper in demo_login_helpers()]
         for user, role in users:
             self.stdout.write(f"  {user.username:<10} {role}")
+            for note in notes:
+                if user.username in note:
+                    self.stdout.write(f"             {note[user.username]}")
         self.stdout.write("")

@@ -1,0 +1,123 @@
+"""The access log: who viewed or exported whose data, append-only, filterable and exportable."""
+
+import pytest
+from django.contrib import admin
+from django.db import IntegrityError, InternalError, ProgrammingError, connection, transaction
+from django.urls import reverse
+
+from privacyops.core import roles
+from privacyops.security import services
+from privacyops.security.admin_mixins import AccessLoggedAdminMixin
+from privacyops.security.models import AccessLogEntry
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _entry(**kwargs):
+    defaults = {"user": None, "action": AccessLogEntry.Action.VIEWED, "object_type": "x"}
+    return services.access_log_record(**{**defaults, **kwargs})
+
+
+def test_the_log_cannot_be_changed_or_deleted_through_the_model():
+    entry = _entry()
+    entry.object_repr = "rewritten"
+    with pytest.raises(PermissionError):
+        entry.save()
+    with pytest.raises(PermissionError):
+        entry.delete()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_the_database_refuses_update_and_delete():
+    entry = _entry(object_repr="original")
+    for statement in (
+        "UPDATE security_accesslogentry SET object_repr = 'rewritten' WHERE id = %s",
+        "DELETE FROM security_accesslogentry WHERE id = %s",
+    ):
+        refused = (InternalError, ProgrammingError, IntegrityError)
+        with (
+            pytest.raises(refused) as excinfo,
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [entry.pk])
+        assert "append-only" in str(excinfo.value)
+    with pytest.raises(Exception, match="append-only"), transaction.atomic():
+        AccessLogEntry.objects.filter(pk=entry.pk).delete()
+    assert AccessLogEntry.objects.get(pk=entry.pk).object_repr == "original"
+
+
+def test_viewing_a_logged_admin_page_and_exporting_write_entries(client):
+    """The mixin, on the access log's own admin (itself access-logged)."""
+    lena = UserFactory(username="lena", role=roles.LEGAL)
+    seen = _entry(object_repr="something")
+    client.force_login(lena)
+    url = reverse("admin:security_accesslogentry_change", args=[seen.pk])
+    assert client.get(url, REMOTE_ADDR="192.168.5.5", HTTP_USER_AGENT="UA").status_code == 200
+    view = AccessLogEntry.objects.filter(username="lena", action="viewed").get()
+    assert (view.object_id, view.ip, view.user_agent) == (str(seen.pk), "192.168.5.5", "UA")
+
+    export = client.post(
+        reverse("admin:security_accesslogentry_export"),
+        {"format": "0", "resource": "0", "export_items": [], **_all_export_fields()},
+    )
+    assert export.status_code == 200, export.content[:500]
+    logged = AccessLogEntry.objects.get(username="lena", action="exported")
+    assert logged.detail["rows"] == 2 and logged.detail["format"] == "csv"
+
+
+def _all_export_fields():
+    from privacyops.security.admin import AccessLogEntryAdmin
+
+    resource = AccessLogEntryAdmin(AccessLogEntry, admin.site).get_export_resource_classes(None)[0]
+    prefix = resource.__name__.lower()
+    return {f"{prefix}_{name}": "on" for name in resource().get_export_order()}
+
+
+def test_legal_filters_by_user_subject_and_date(client):
+    lena = UserFactory(username="lena", role=roles.LEGAL)
+    anton = UserFactory(username="anton", role=roles.AUDITOR)
+
+    class Person:
+        pk = 42
+
+        def __str__(self):
+            return "Ivan Ivanov"
+
+    _entry(user=anton, subject=Person(), object_repr="Ivan's contact")
+    _entry(user=lena, object_repr="other")
+    client.force_login(lena)
+    url = reverse("admin:security_accesslogentry_changelist")
+    by_subject = client.get(url, {"subject_id": 42}).content.decode()
+    assert "Ivan&#x27;s contact" in by_subject and "other" not in by_subject
+    by_user = client.get(url, {"user__id__exact": anton.pk}).content.decode()
+    assert "Ivan&#x27;s contact" in by_user and ">other<" not in by_user
+    assert client.get(url, {"occurred_at__year": 2000}).status_code == 200
+
+
+def test_nobody_adds_changes_or_deletes_entries_in_the_admin(client):
+    entry = _entry()
+    client.force_login(UserFactory(username="lena", role=roles.LEGAL))
+    assert client.get(reverse("admin:security_accesslogentry_add")).status_code == 403
+    assert (
+        client.get(reverse("admin:security_accesslogentry_delete", args=[entry.pk])).status_code
+        == 403
+    )
+    page = client.get(reverse("admin:security_accesslogentry_change", args=[entry.pk]))
+    assert b'name="_save"' not in page.content
+
+
+def test_mixin_finds_the_subject_along_a_path():
+    class Owner:
+        def __init__(self, subject):
+            self.subject = subject
+
+    mixin = AccessLoggedAdminMixin()
+    mixin.access_log_subject = "owner__subject"
+    row = type("Row", (), {"owner": Owner("S")})()
+    assert mixin.access_log_subject_of(row) == "S"
+    mixin.access_log_subject = ""
+    assert mixin.access_log_subject_of(row) is row
+    mixin.access_log_subject = None
+    assert mixin.access_log_subject_of(row) is None

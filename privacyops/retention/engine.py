@@ -83,7 +83,13 @@ def clock_q(rule: RetentionRule, registration: Registration, cutoff) -> Q | None
         name = registration.retention_clock
         return _date_q(model, name, cutoff) if name else None
     if rule.clock == Clock.REQUEST_CLOSED:
-        return _date_q(model, "closed_at", cutoff)
+        # The record's own closing date, or that of the record it belongs to (a request's
+        # history runs from the request's closing).
+        if _field(model, "closed_at") and not issubclass(model, Account):
+            return _date_q(model, "closed_at", cutoff)
+        if _field(model, "request__closed_at"):
+            return _date_q(model, "request__closed_at", cutoff)
+        return None
     if rule.clock == Clock.LAST_ACTIVITY:
         if not _simple_subject_path(registration):
             return None

@@ -313,3 +313,23 @@ def test_a_hold_covers_a_subject_or_an_account_not_both(legal):
         services.legal_hold_place(
             by=legal, matter="M", reason="r", subject=DataSubjectFactory(), account=AccountFactory()
         )
+
+
+def test_each_clock_reaches_the_date_it_names():
+    from privacyops.retention import engine
+    from privacyops.subjects.models import Account
+
+    def rule(clock):
+        return RetentionRule(clock=clock, period_count=1, period_unit="days", target_category="x")
+
+    now = timezone.now()
+    events = registry.registration_for(ActivityEvent)
+    contacts = registry.registration_for(AccountContact)
+    accounts = registry.registration_for(Account)
+    assert "occurred_at__lte" in str(engine.clock_q(rule("collected_at"), events, now))
+    assert "subject__last_activity_at" in str(engine.clock_q(rule("last_activity"), events, now))
+    assert "account__closed_at" in str(engine.clock_q(rule("account_closed"), contacts, now))
+    assert "closed_at" in str(engine.clock_q(rule("account_closed"), accounts, now))
+    # An account's closing is not a request's closing; events belong to no account.
+    assert engine.clock_q(rule("request_closed"), accounts, now) is None
+    assert engine.clock_q(rule("account_closed"), events, now) is None

@@ -7,7 +7,7 @@ from django.utils import timezone
 from privacyops.core.demo import register_demo
 
 from . import services
-from .models import Channel, ConsentSource, OptOut, OptOutMethod
+from .models import Channel, ConsentSource, OptOut, OptOutMethod, Subscription
 
 DEMO_SUBSCRIBERS = [
     ("Maria Ivanova", "maria.ivanova@example.com", [Channel.NEWSLETTER, Channel.EVENTS]),
@@ -22,6 +22,7 @@ DEMO_SUBSCRIBERS = [
 def load_demo() -> str:
     start = timezone.now() - datetime.timedelta(days=200)
     created = 0
+    # Idempotent: each step is skipped when its result is already there.
     for n, (name, email, channels) in enumerate(DEMO_SUBSCRIBERS):
         for channel in channels:
             try:
@@ -48,4 +49,7 @@ def load_demo() -> str:
             email="former.customer@example.com",
             reference="POST-2026-0042",
         )
-    return f"{created} marketing subscriptions, 2 opt-outs"
+    return (
+        f"{Subscription.objects.count()} marketing subscriptions ({created} new), "
+        f"{OptOut.objects.count()} opt-outs"
+    )

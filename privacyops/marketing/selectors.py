@@ -60,7 +60,11 @@ def may_send(email: str, kind: str) -> bool:
     if not address or is_suppressed(address, kind):
         return False
     return Subscription.objects.filter(
-        email=address, channel=kind, status=Subscription.Status.SUBSCRIBED
+        email=address,
+        channel=kind,
+        status=Subscription.Status.SUBSCRIBED,
+        # A person whose processing is restricted (GDPR Art. 18) is only stored, not mailed.
+        subject__processing_restricted_at__isnull=True,
     ).exists()
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "subscription_opt_in",
     "subscription_unsubscribe",
     "suppression_add",
+    "suppression_add_for_subject",
 ]
 
 
@@ -93,6 +94,18 @@ def suppression_add(*, email: str, reason: str, channel: str = ALL_CHANNELS) -> 
         email_hash=email_hash(address), channel=channel, defaults={"reason": reason}
     )
     return entry
+
+
+@transaction.atomic
+def suppression_add_for_subject(*, subject: DataSubject, reason: str) -> int:
+    """Suppress every e-mail address known for a subject, for every marketing channel.
+
+    Call it BEFORE erasing the subject (the addresses are gone afterwards); returns how many
+    addresses were newly suppressed.
+    """
+    if reason not in SuppressionEntry.Reason.values:
+        raise ValueError(f"Unknown suppression reason {reason!r}")
+    return _suppress(subject_emails(subject), list(Channel.values), reason)
 
 
 def _suppress(addresses: set[str], channels: list[str], reason: str) -> int:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from privacyops.core import registry
 from privacyops.inventory.selectors import policy_version_in_force
-from privacyops.marketing import selectors, services
+from privacyops.marketing import demo, selectors, services
 from privacyops.marketing.models import (
     OptOut,
     OptOutMethod,
@@ -16,6 +16,7 @@ from privacyops.marketing.models import (
     SuppressionEntry,
 )
 from privacyops.marketing.tokens import list_unsubscribe_headers, unsubscribe_token_read
+from privacyops.subjects.models import ContactPoint
 from tests.factories import UserFactory
 
 from .conftest import CONSENT_AT, subscribe
@@ -238,3 +239,26 @@ def test_list_unsubscribe_headers_carry_a_one_click_link(ana):
     token = url.rstrip("/").rsplit("/", 1)[1]
     target = unsubscribe_token_read(token)
     assert (target.subject_id, target.channel) == (ana.pk, "newsletter")
+
+
+def test_suppressing_a_subject_before_erasure_covers_all_its_addresses(ana_subscribed):
+    ContactPoint.objects.create(subject=ana_subscribed, kind="email", value="ana@work.example")
+
+    assert services.suppression_add_for_subject(subject=ana_subscribed, reason="erased") == 2
+    assert services.suppression_add_for_subject(subject=ana_subscribed, reason="erased") == 0
+    registry.erase(ana_subscribed, dry_run=False)
+
+    for address in ("ana@example.com", "ANA@work.example"):
+        assert not services.may_send(address, "newsletter")
+        assert services.may_send(address, "legal")
+
+
+def test_demo_data_loads_twice_without_duplicates():
+    def counts():
+        return [m.objects.count() for m in (Subscription, OptOut, SuppressionEntry)]
+
+    demo.load_demo()
+    first = counts()
+    demo.load_demo()
+    assert counts() == first
+    assert first[0] >= 10 and first[1] == 2

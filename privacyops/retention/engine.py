@@ -220,8 +220,33 @@ def select(rule: RetentionRule, registration: Registration, *, cutoff, now=None)
     return Selection(registration, expired.order_by(), disposable.order_by())
 
 
+def held_keys(today=None) -> tuple[set[int], set[int]]:
+    """The data subjects and accounts under hold now (few: they are legal matters)."""
+    holds = active_holds(today)
+    accounts = set(holds.filter(account__isnull=False).values_list("account_id", flat=True))
+    subjects = set(holds.filter(subject__isnull=False).values_list("subject_id", flat=True))
+    subjects |= set(
+        AccountContact.objects.filter(account_id__in=accounts).values_list("subject_id", flat=True)
+    )
+    subjects |= set(
+        Account.objects.filter(pk__in=accounts, license_holder__isnull=False).values_list(
+            "license_holder_id", flat=True
+        )
+    )
+    return subjects, accounts
+
+
 def held_rows(selection: Selection, *, today=None) -> models.QuerySet:
-    return selection.expired.filter(held_q(selection.registration, today))
+    """Rows past their period that a hold keeps. The held keys are read first, so that the
+    count walks the (subject, date) index instead of the whole table."""
+    registration = selection.registration
+    subjects, accounts = held_keys(today)
+    q = Q(pk__in=[])
+    if registration.subject_path is not None and subjects:
+        q |= Q(**{f"{_subject_key(registration)}__in": sorted(subjects)})
+    if registration.account_path is not None and accounts:
+        q |= Q(**{f"{_account_key(registration)}__in": sorted(accounts)})
+    return selection.expired.filter(q)
 
 
 def deletes_rows(action: str, registration: Registration) -> bool:

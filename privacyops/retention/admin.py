@@ -146,7 +146,11 @@ class LegalHoldAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save()
+            services.legal_hold_change(
+                hold=obj,
+                by=request.user,
+                changes={name: form.cleaned_data[name] for name in ("matter", "reason", "ends_on")},
+            )
             return
         placed = services.legal_hold_place(
             by=request.user,

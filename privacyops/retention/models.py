@@ -322,6 +322,7 @@ class RetentionEvent(models.Model):
 
     class Kind(models.TextChoices):
         HOLD_PLACED = "hold_placed", "Legal hold placed"
+        HOLD_CHANGED = "hold_changed", "Legal hold changed"
         HOLD_RELEASED = "hold_released", "Legal hold released"
         HOLD_EXPIRY_ANNOUNCED = "hold_expiry_announced", "Legal hold expiry announced"
         REVIEW_OPENED = "review_opened", "Disposition review opened"

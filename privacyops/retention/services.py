@@ -376,6 +376,32 @@ def legal_hold_place(
 
 
 @transaction.atomic
+def legal_hold_change(*, hold: LegalHold, by, changes: dict) -> LegalHold:
+    """Change a hold's matter, reason or end date; the event keeps the old and new values."""
+    allowed = {"matter", "reason", "ends_on"}
+    if set(changes) - allowed:
+        raise ValidationError(f"Only {', '.join(sorted(allowed))} of a hold can change.")
+    before = LegalHold.objects.get(pk=hold.pk)
+    diff = {
+        name: [str(getattr(before, name) or ""), str(value or "")]
+        for name, value in changes.items()
+        if getattr(before, name) != value
+    }
+    for name, value in changes.items():
+        setattr(hold, name, value)
+    hold.full_clean()
+    hold.save(update_fields=list(changes))
+    if diff:
+        if "ends_on" in diff:
+            hold.expiry_announced_at = None  # a new end date is announced afresh
+            hold.save(update_fields=["expiry_announced_at"])
+        RetentionEvent.objects.create(
+            kind=RetentionEvent.Kind.HOLD_CHANGED, hold=hold, by=by, detail=diff
+        )
+    return hold
+
+
+@transaction.atomic
 def legal_hold_release(*, hold: LegalHold, by) -> LegalHold:
     if hold.released_at is not None:
         raise ValidationError("This hold was already released.")

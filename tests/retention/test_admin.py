@@ -189,3 +189,23 @@ def test_demo_data_loads_twice_without_duplicates():
     first = load()
     assert load() == first
     assert LegalHold.objects.count() == 2 and PurgeRun.objects.count() == 1
+
+
+def test_extending_a_hold_in_the_admin_leaves_an_event(legal_client, legal):
+    hold = services.legal_hold_place(
+        by=legal,
+        matter="Audit",
+        reason="r",
+        subject=DataSubjectFactory(),
+        ends_on=timezone.localdate() + datetime.timedelta(days=5),
+    )
+    later = timezone.localdate() + datetime.timedelta(days=60)
+    response = legal_client.post(
+        reverse("admin:retention_legalhold_change", args=[hold.pk]),
+        {"matter": "Audit", "reason": "r", "ends_on": later.isoformat()},
+    )
+    assert response.status_code == 302
+    hold.refresh_from_db()
+    assert hold.ends_on == later
+    change = RetentionEvent.objects.get(hold=hold, kind="hold_changed")
+    assert change.by == legal and change.detail["ends_on"][1] == later.isoformat()

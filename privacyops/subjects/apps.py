@@ -7,4 +7,5 @@ class SubjectsConfig(AppConfig):
     verbose_name = "Data subjects and accounts"
 
     def ready(self) -> None:
-        from . import personal_data  # noqa: F401  (registers personal-data models)
+        # Personal-data declarations and demo data register themselves.
+        from . import demo, personal_data  # noqa: F401

@@ -327,16 +327,28 @@ class ActivityEvent(models.Model):
 
     occurred_at = models.DateTimeField("occurred")
     event_kind = models.CharField(
-        "event", max_length=20, choices=EventKind.choices, default=EventKind.PAGE_VIEW
+        "event",
+        max_length=20,
+        choices=EventKind.choices,
+        default=EventKind.PAGE_VIEW,
+        db_default=EventKind.PAGE_VIEW,
     )
     ip = models.GenericIPAddressField("IP address", null=True, blank=True)
-    user_agent = models.CharField("user agent", max_length=500, blank=True)
-    browser = models.CharField("browser", max_length=60, blank=True)
-    operating_system = models.CharField("operating system", max_length=60, blank=True)
-    page = models.CharField("page viewed", max_length=500, blank=True)
-    referrer = models.CharField("referring URL", max_length=500, blank=True)
-    login = models.CharField("login account name", max_length=150, blank=True)
-    email = models.CharField("e-mail given", max_length=254, blank=True)
+    user_agent = models.CharField(
+        "user agent", max_length=500, blank=True, default="", db_default=""
+    )
+    browser = models.CharField("browser", max_length=60, blank=True, default="", db_default="")
+    operating_system = models.CharField(
+        "operating system", max_length=60, blank=True, default="", db_default=""
+    )
+    page = models.CharField("page viewed", max_length=500, blank=True, default="", db_default="")
+    referrer = models.CharField(
+        "referring URL", max_length=500, blank=True, default="", db_default=""
+    )
+    login = models.CharField(
+        "login account name", max_length=150, blank=True, default="", db_default=""
+    )
+    email = models.CharField("e-mail given", max_length=254, blank=True, default="", db_default="")
     subject = models.ForeignKey(
         DataSubject,
         on_delete=models.CASCADE,

@@ -49,13 +49,14 @@ class AllOrNothingResource(resources.ModelResource):
         super().before_import(dataset, **kwargs)
 
     def before_import_row(self, row, **kwargs):
-        errors = self.check_row(row)
         key = self.natural_key(row)
         number = kwargs.get("row_number")
         if key is not None:
             first = self._first_line_of.setdefault(key, number)
             if first != number:
-                errors.setdefault(self.key_column, f"Duplicate: the same key is on row {first}.")
+                message = f"Duplicate: the same key is on row {first} of this file."
+                raise ValidationError({self.key_column: message})
+        errors = self.check_row(row)
         if errors:
             raise ValidationError(errors)
         super().before_import_row(row, **kwargs)
@@ -228,6 +229,10 @@ class DataSubjectResource(AllOrNothingResource):
         if self._links_missing(instance, row):
             return False
         return super().skip_row(instance, original, row, import_validation_errors)
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        instance.login_name = instance.login_name or None  # unique when given, else NULL
 
     def after_save_instance(self, instance, row, **kwargs):
         email = row.get("email")

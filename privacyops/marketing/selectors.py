@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -57,15 +57,23 @@ def may_send(email: str, kind: str) -> bool:
     if kind in NON_MARKETING_KINDS:
         return True
     address = normalise_email(email)
-    if not address or is_suppressed(address, kind):
+    if not address:
         return False
-    return Subscription.objects.filter(
-        email=address,
-        channel=kind,
-        status=Subscription.Status.SUBSCRIBED,
-        # A person whose processing is restricted (GDPR Art. 18) is only stored, not mailed.
-        subject__processing_restricted_at__isnull=True,
-    ).exists()
+    suppressed = SuppressionEntry.objects.filter(
+        email_hash=email_hash(address), channel__in=[kind, ALL_CHANNELS]
+    )
+    # One round trip: senders ask once per message.
+    return (
+        Subscription.objects.filter(
+            email=address,
+            channel=kind,
+            status=Subscription.Status.SUBSCRIBED,
+            # A person whose processing is restricted (GDPR Art. 18) is only stored, not mailed.
+            subject__processing_restricted_at__isnull=True,
+        )
+        .exclude(Exists(suppressed))
+        .exists()
+    )
 
 
 def opt_in_counts() -> dict[str, int]:

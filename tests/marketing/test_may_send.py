@@ -1,6 +1,7 @@
 """The one question every sender asks: may this message go to this address now?"""
 
 import pytest
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -82,3 +83,11 @@ def test_case_and_whitespace_never_change_the_answer(addresses, variant, kind):
         assert services.may_send(written, kind) is False
     if kind in ALWAYS:
         assert services.may_send(written, kind) is True
+
+
+def test_a_subject_whose_processing_is_restricted_is_not_mailed(ana):
+    subscribe(ana, "newsletter")
+    ana.processing_restricted_at = timezone.now()
+    ana.save(update_fields=["processing_restricted_at"])
+    assert not services.may_send("ana@example.com", "newsletter")
+    assert services.may_send("ana@example.com", "transactional")

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 
 from privacyops.core.admin import ReadOnlyRecordAdmin
 from privacyops.core.admin_mixins import SpreadsheetExportMixin
+from privacyops.security.admin_mixins import AccessLoggedAdminMixin
 
 from . import deadlines, selectors, services
 from .forms import EXTEND, VERIFY, AssignForm, NextStepForm, StaffRequestForm
@@ -91,7 +92,8 @@ def _transition_action(target: State):
 
 
 @admin.register(PrivacyRequest)
-class PrivacyRequestAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
+class PrivacyRequestAdmin(AccessLoggedAdminMixin, SpreadsheetExportMixin, admin.ModelAdmin):
+    access_log_subject = "subject"  # every view and export goes to the access log
     resource_classes = [PrivacyRequestResource]
     add_form = StaffRequestForm
     list_display = (

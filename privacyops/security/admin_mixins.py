@@ -43,12 +43,13 @@ class AccessLoggedAdminMixin:
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         data = super().get_export_data(file_format, request, queryset, **kwargs)
+        rows = queryset.count()
         ids = list(queryset.values_list("pk", flat=True)[: EXPORT_IDS_KEPT + 1])
         subject = None
-        if self.access_log_subject is not None and len(ids) == 1:
+        if self.access_log_subject is not None and rows == 1:
             subject = self.access_log_subject_of(queryset.first())
         opts = self.model._meta
-        what = f"{queryset.count()} {opts.verbose_name_plural} ({file_format.get_title()})"
+        what = f"{rows} {opts.verbose_name_plural} ({file_format.get_title()})"
         services.access_log_record(
             user=request.user,
             action=AccessLogEntry.Action.EXPORTED,
@@ -58,7 +59,7 @@ class AccessLoggedAdminMixin:
             request=request,
             detail={
                 "format": file_format.get_title(),
-                "rows": queryset.count(),
+                "rows": rows,
                 "ids": [str(pk) for pk in ids[:EXPORT_IDS_KEPT]],
                 "ids_truncated": len(ids) > EXPORT_IDS_KEPT,
                 "filters": request.GET.urlencode()[:500],

@@ -225,3 +225,53 @@ def access_log_record(
         subject_repr=str(subject)[:300] if subject is not None else "",
         detail=detail or {},
     )
+
+
+def _encrypted_models() -> list[tuple[type, list[str]]]:
+    from django.apps import apps
+    from encrypted_fields.fields import EncryptedFieldMixin
+
+    from .encryption import BlindIndexField
+
+    found = []
+    for model in apps.get_models():
+        names = [
+            f.name
+            for f in model._meta.concrete_fields
+            if isinstance(f, EncryptedFieldMixin | BlindIndexField)
+        ]
+        if names:
+            found.append((model, names))
+    return found
+
+
+def field_keys_rotate(*, batch_size: int = 1000) -> dict[str, int]:
+    """Re-encrypt every encrypted field and recompute every blind index under the current keys.
+
+    Run after putting a new key first in SALT_KEY / SECRET_KEY / BLIND_INDEX_KEYS; the old key
+    may be removed once this has finished. Idempotent and resumable (it only rewrites rows with
+    their own values), one transaction per batch, recorded as a JobRun.
+    """
+    from privacyops.core import services as core
+
+    targets = _encrypted_models()
+    run = core.job_run_start(
+        job="rotate field keys", total=sum(m.objects.count() for m, _ in targets)
+    )
+    done, summary = 0, {}
+    for model, names in targets:
+        last_pk, rewritten = 0, 0
+        while True:
+            with transaction.atomic():
+                rows = list(model._base_manager.filter(pk__gt=last_pk).order_by("pk")[:batch_size])
+                for row in rows:
+                    row.save(update_fields=names)
+            if not rows:
+                break
+            last_pk = rows[-1].pk
+            rewritten += len(rows)
+            done += len(rows)
+            core.job_run_progress(run=run, done=done)
+        summary[model._meta.label] = rewritten
+    core.job_run_finish(run=run, summary=summary)
+    return summary

@@ -17,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 from privacyops.core import roles
 from privacyops.core.admin import ReadOnlyRecordAdmin
 from privacyops.core.admin_mixins import SpreadsheetImportExportMixin
+from privacyops.security.admin_mixins import AccessLoggedAdminMixin
 
 from . import selectors, services
 from .admin_forms import AccountForm, UnderEighteenFilter
@@ -82,7 +83,8 @@ class AccountContactInline(admin.TabularInline):
 
 
 @admin.register(DataSubject)
-class DataSubjectAdmin(AllOrNothingImportMixin, LargeTableAdmin):
+class DataSubjectAdmin(AccessLoggedAdminMixin, AllOrNothingImportMixin, LargeTableAdmin):
+    access_log_subject = ""  # every view and export goes to the access log
     resource_classes = [DataSubjectResource]
     list_display = (
         "__str__",
@@ -184,7 +186,8 @@ class DataSubjectAdmin(AllOrNothingImportMixin, LargeTableAdmin):
 
 
 @admin.register(ContactPoint)
-class ContactPointAdmin(AllOrNothingImportMixin, LargeTableAdmin):
+class ContactPointAdmin(AccessLoggedAdminMixin, AllOrNothingImportMixin, LargeTableAdmin):
+    access_log_subject = "subject"  # every view and export goes to the access log
     resource_classes = [ContactPointResource]
     list_display = ("value", "kind", "is_primary", "subject", "created_at")
     list_filter = ("kind",)
@@ -270,7 +273,8 @@ CHANGE_RECORD_FIELDS = ("requested_by", "channel", "change_note")
 
 
 @admin.register(Account)
-class AccountAdmin(AllOrNothingImportMixin, LargeTableAdmin):
+class AccountAdmin(AccessLoggedAdminMixin, AllOrNothingImportMixin, LargeTableAdmin):
+    access_log_subject = "license_holder"  # every view and export goes to the access log
     resource_classes = [AccountResource]
     form = AccountForm
     list_display = ("company_name", "account_number", "status", "license_holder_email", "closed_at")
@@ -406,8 +410,10 @@ class LicenseHolderChangeAdmin(ReadOnlyRecordAdmin):
 
 
 @admin.register(ActivityEvent)
-class ActivityEventAdmin(ReadOnlyRecordAdmin, LargeTableAdmin):
+class ActivityEventAdmin(AccessLoggedAdminMixin, ReadOnlyRecordAdmin, LargeTableAdmin):
     """Tens of millions of rows: no count, no date drill-down, exact searches only."""
+
+    access_log_subject = "subject"  # every view and export goes to the access log
 
     list_display = (
         "occurred_at",

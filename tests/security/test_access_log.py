@@ -121,3 +121,38 @@ def test_mixin_finds_the_subject_along_a_path():
     assert mixin.access_log_subject_of(row) is row
     mixin.access_log_subject = None
     assert mixin.access_log_subject_of(row) is None
+
+
+def test_viewing_a_data_subject_and_a_contact_point_is_logged_with_the_subject(client):
+    from privacyops.subjects.models import ContactPoint, DataSubject
+
+    person = DataSubject.objects.create(kind=DataSubject.Kind.LEAD, full_name="Ivan Ivanov")
+    contact = ContactPoint.objects.create(
+        subject=person, kind=ContactPoint.Kind.EMAIL, value="ivan@example.com"
+    )
+    client.force_login(UserFactory(username="lena", role=roles.LEGAL))
+    for url in (
+        reverse("admin:subjects_datasubject_change", args=[person.pk]),
+        reverse("admin:subjects_contactpoint_change", args=[contact.pk]),
+    ):
+        assert client.get(url).status_code == 200
+    entries = AccessLogEntry.objects.filter(username="lena", action="viewed", subject_id=person.pk)
+    assert set(entries.values_list("object_type", flat=True)) == {
+        "subjects.datasubject",
+        "subjects.contactpoint",
+    }
+    # Legal's question "who saw this person's data?" is one filtered list.
+    page = client.get(
+        reverse("admin:security_accesslogentry_changelist"), {"subject_id": person.pk}
+    )
+    assert page.status_code == 200 and b"ivan@example.com" in page.content
+
+
+def test_a_page_that_is_refused_is_not_logged_as_seen(client):
+    from privacyops.subjects.models import DataSubject
+
+    person = DataSubject.objects.create(kind=DataSubject.Kind.LEAD, full_name="Ivan Ivanov")
+    client.force_login(UserFactory(username="radka", role=roles.ACCOUNT_REPRESENTATIVE))
+    url = reverse("admin:subjects_datasubject_change", args=[person.pk])
+    assert client.get(url).status_code in (302, 403)
+    assert not AccessLogEntry.objects.filter(username="radka").exists()

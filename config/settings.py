@@ -232,6 +232,9 @@ PRIVACYOPS_DSR_CONFIRMATION_LINK_DAYS = env.int("DSR_CONFIRMATION_LINK_DAYS", de
 PRIVACYOPS_DSR_UNCONFIRMED_CLOSE_DAYS = env.int("DSR_UNCONFIRMED_CLOSE_DAYS", default=14)
 # Public request form submissions allowed per IP address per hour.
 PRIVACYOPS_DSR_INTAKE_PER_HOUR = env.int("DSR_INTAKE_PER_HOUR", default=5)
+# The cache counts those submissions. Local memory counts per process; set CACHE_URL
+# (e.g. redis://host:6379/1) so that every web process shares one count.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 # --- Marketing communications -----------------------------------------------------------------
 # The opt-out address the policy names; it goes into every List-Unsubscribe header.

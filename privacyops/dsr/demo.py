@@ -42,10 +42,9 @@ def load_demo() -> str:
     services.request_verify_identity(request=soon, by=None, note="Call-back to the number on file.")
     week = submit("Ivan Kolev", RequestType.PORTABILITY, Channel.POST, 24)
     services.request_verify_identity(request=week, by=None, note="Signed letter, ID copy seen.")
-    done = submit("Petya Stoyanova", RequestType.MARKETING_OPT_OUT, Channel.EMAIL, 10)
-    services.request_verify_identity(
-        request=done, by=None, note="Sent from the subscribed address."
-    )
+    # A rectification: nothing has to be built before it may be completed.
+    done = submit("Petya Stoyanova", RequestType.RECTIFICATION, Channel.EMAIL, 10)
+    services.request_verify_identity(request=done, by=None, note="Sent from the address on file.")
     services.request_transition(request=done, to=State.AWAITING_APPROVAL)
     services.request_transition(request=done, to=State.COMPLETED)
     refused = submit("Nikolay Georgiev", RequestType.ACCESS, Channel.EMAIL, 5)

@@ -6,6 +6,7 @@ that transaction commits: a rolled-back change sends nothing.
 """
 
 import importlib
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -38,13 +39,19 @@ def render(key: str, context: dict) -> tuple[str, str]:
     return render_template(template, context)
 
 
+@lru_cache(maxsize=128)
+def _compiled(text: str) -> Template:
+    # Keyed by the wording itself, so an edit in the admin is picked up at once.
+    return Template(text)
+
+
 def render_template(template: MessageTemplate, context: dict) -> tuple[str, str]:
     ctx = Context(
         {"controller": settings.PRIVACYOPS_CONTROLLER, "authority": authority(), **context},
         autoescape=False,  # plain-text e-mail
     )
-    subject = " ".join(Template(template.subject).render(ctx).split())
-    return subject, Template(template.body).render(ctx).strip() + "\n"
+    subject = " ".join(_compiled(template.subject).render(ctx).split())
+    return subject, _compiled(template.body).render(ctx).strip() + "\n"
 
 
 def send_on_commit(messages: list[EmailMessage]) -> None:

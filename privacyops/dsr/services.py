@@ -264,6 +264,8 @@ def request_transition(
     """
     request = PrivacyRequest.objects.select_for_update().get(pk=request.pk)
     to = State(to)
+    # The transition table first: checks that hook in below only see legal steps.
+    check_transition(request.state, to, reason=reason, by_system=by_system)
     _transition(request, to, by=by, reason=reason, note=note, by_system=by_system)
     key = LETTER_ON_ENTERING.get(to)
     if key:

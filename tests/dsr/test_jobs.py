@@ -140,3 +140,15 @@ def test_unconfirmed_web_requests_close_after_the_configured_days(
     assert staff_entered.state == State.RECEIVED
     assert len(mail.outbox) == 1 and "closed" in mail.outbox[0].subject
     assert mail.outbox[0].to == [old.requester_email]
+
+
+def test_beat_schedules_are_seeded_and_name_real_tasks():
+    from django_celery_beat.models import PeriodicTask
+
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    for task in ("dsr.reminders", "dsr.close_unconfirmed"):
+        periodic = PeriodicTask.objects.get(task=task)
+        assert periodic.enabled and periodic.crontab is not None
+        assert task in app.tasks

@@ -30,6 +30,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from privacyops.subjects.models import Account, ContactPoint  # noqa: E402
+
 FIRST = [
     "Ivan",
     "Georgi",
@@ -126,6 +128,34 @@ def copy_lines(table, columns, lines, chunk=20_000):
             copy.write("".join(buffer))
 
 
+def has_custom_fields(model, columns) -> bool:
+    """True when a column is stored through project code (e.g. encrypted at rest)."""
+    fields = {f.column: f for f in model._meta.concrete_fields}
+    return any(not type(fields[c]).__module__.startswith("django.") for c in columns)
+
+
+def load_lines(model, columns, lines, chunk=5_000):
+    """COPY when every column is a plain Django field; else bulk_create, so that fields which
+    encrypt or hash their value on save (privacyops.security) store what they would in use."""
+    if not has_custom_fields(model, columns):
+        copy_lines(model._meta.db_table, columns, lines)
+        return
+    attnames = {f.column: f.attname for f in model._meta.concrete_fields}
+    batch = []
+    for line in lines:
+        values = [None if v == "\\N" else v for v in line.rstrip("\n").split("\t")]
+        row = {
+            attnames[c]: (v == "t" if v in ("t", "f") else v)
+            for c, v in zip(columns, values, strict=True)
+        }
+        batch.append(model(**row))
+        if len(batch) >= chunk:
+            model.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        model.objects.bulk_create(batch)
+
+
 def login_of(n):
     return f"user{n}" if n % 5 < 2 or n == 1 else None  # 40% have a login account
 
@@ -196,8 +226,8 @@ def main():
                 first, last = FIRST[n % len(FIRST)].lower(), LAST[(n // 7) % len(LAST)].lower()
                 yield f"{n}\temail\t{first}.{last}.{n}@mail{n % 97}.example\tt\t{now.isoformat()}\n"
 
-        copy_lines(
-            "subjects_contactpoint",
+        load_lines(
+            ContactPoint,
             ["subject_id", "kind", "value", "is_primary", "created_at"],
             emails(),
         )
@@ -216,8 +246,8 @@ def main():
                     f"{closed_at}\n"
                 )
 
-        copy_lines(
-            "subjects_account",
+        load_lines(
+            Account,
             [
                 "id",
                 "account_number",

@@ -201,3 +201,44 @@ def test_command_exit_status_is_non_zero_from_the_shell(tmp_path):
     )
     assert process.returncode != 0
     assert "line 1: not valid JSON" in process.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_batches_commit_on_their_own_thread_in_file_order(tmp_path):
+    DataSubjectFactory(login_name="ana")
+    records = [event(n, login="ana") for n in range(1, 12)]
+    records[6] = "not json"  # line 7
+    path = write_jsonl(tmp_path / "events.jsonl", records)
+    seen = []
+    result = services.activity_events_load(
+        path=path, batch_size=2, progress=lambda done, *rest: seen.append(done)
+    )
+    assert result.loaded == 10 and [n for n, _ in result.rejected] == [7]
+    assert seen[:-1] == sorted(seen[:-1]) and seen[-1] == 11
+    run = JobRun.objects.get(pk=result.run.pk)
+    assert run.summary["committed_through_line"] == 11 and run.summary["complete"]
+    assert ActivityEvent.objects.filter(subject__login_name="ana").count() == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_background_batch_stops_the_load_and_keeps_earlier_batches(tmp_path, monkeypatch):
+    path = write_jsonl(tmp_path / "events.jsonl", [event(n) for n in range(1, 11)])
+    original = services._write_events
+    calls = {"n": 0}
+
+    def failing_write(rows, subject_ids):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise ConnectionError("database went away")
+        return original(rows, subject_ids)
+
+    monkeypatch.setattr(services, "_write_events", failing_write)
+    with pytest.raises(ConnectionError):
+        services.activity_events_load(path=path, batch_size=3)
+    assert ActivityEvent.objects.count() == 3
+    failed = JobRun.objects.get(job="load_activity")
+    assert failed.status == JobRun.Status.FAILED
+    assert failed.summary["committed_through_line"] == 3
+    monkeypatch.setattr(services, "_write_events", original)
+    resumed = services.activity_events_load(path=path, batch_size=3)
+    assert resumed.resumed_after_line == 3 and ActivityEvent.objects.count() == 10

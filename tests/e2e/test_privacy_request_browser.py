@@ -51,4 +51,4 @@ def test_public_request_is_confirmed_and_reaches_legal(live_server, page, refere
     assert row.count() == 1
     assert "In progress" in row.inner_text()
     row.locator("th a, td a").first.click()
-    assert page.locator("text=Confirmed through the link").first.is_visible()
+    page.wait_for_selector("text=Confirmed through the link", timeout=15000)

@@ -68,3 +68,18 @@ def test_final_states_offer_nothing():
     for state in lifecycle.FINAL:
         assert next_states(state) == []
         assert not lifecycle.is_open(state)
+
+
+def test_every_state_is_reachable_from_received_and_every_open_state_can_close():
+    reachable, frontier = {State.RECEIVED}, [State.RECEIVED]
+    while frontier:
+        for target in next_states(frontier.pop(), include_system=True):
+            if target not in reachable:
+                reachable.add(target)
+                frontier.append(target)
+    assert reachable == set(State)
+    for state in lifecycle.OPEN:
+        assert any(t in lifecycle.FINAL for t in next_states(state, include_system=True)) or any(
+            t in lifecycle.OPEN for t in next_states(state)
+        )
+        assert State.WITHDRAWN in next_states(state)  # a requester may always withdraw

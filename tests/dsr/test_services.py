@@ -260,3 +260,30 @@ def test_letters_come_from_the_editable_templates_and_survive_a_deleted_one(
     with django_capture_on_commit_callbacks(execute=True):
         submit()
     assert "We have received your privacy request" in mail.outbox[-1].subject
+
+
+def test_staff_link_a_repeat_and_a_withdrawal_is_confirmed(django_capture_on_commit_callbacks):
+    legal = UserFactory(role="Legal")
+    original = in_progress(requester_email="ana@example.com")
+    repeat = submit(requester_email="ana.petrova@example.com")  # another address: not automatic
+    assert repeat.duplicate_of is None
+    services.request_link_duplicate(request=repeat, original=original, by=legal)
+    repeat.refresh_from_db()
+    assert repeat.state == State.DUPLICATE and repeat.duplicate_of == original
+    with pytest.raises(services.RequestError):
+        services.request_link_duplicate(request=original, original=original, by=legal)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_transition(request=original, to=State.WITHDRAWN, by=legal)
+    assert "withdrawn" in mail.outbox[-1].subject
+
+
+def test_asking_for_proof_of_identity_stops_the_clock_and_writes(
+    django_capture_on_commit_callbacks,
+):
+    request = in_progress(channel=Channel.POST, requester_email="", requester_address="Rousse")
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting = services.request_transition(request=request, to=State.AWAITING_IDENTITY)
+    assert waiting.paused_since is not None
+    letter = waiting.events.filter(kind=Kind.MESSAGE).last()
+    assert letter.data["template"] == "verify" and "proof of your identity" in letter.data["body"]
+    assert "/confirm/" not in letter.data["body"]  # no link for a postal request

@@ -1,5 +1,6 @@
 """Admin for the legal department: the request list with saved views, next steps, history."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
@@ -120,7 +121,7 @@ class PrivacyRequestAdmin(AccessLoggedAdminMixin, SpreadsheetExportMixin, admin.
     actions = ["assign_to_me", "assign_to"]
     inlines = [RequestEventInline]
     change_form_template = "admin/dsr/privacyrequest/change_form.html"
-    readonly_fields = ("days_left_display", "next_steps")
+    readonly_fields = ("days_left_display", "acknowledgement_due_display", "next_steps")
     fieldsets = (
         (None, {"fields": ("request_type", "channel", "regime", "state", "next_steps")}),
         (
@@ -143,6 +144,7 @@ class PrivacyRequestAdmin(AccessLoggedAdminMixin, SpreadsheetExportMixin, admin.
                     "received_at",
                     "due_date",
                     "days_left_display",
+                    "acknowledgement_due_display",
                     "paused_days",
                     "paused_since",
                     "extended_on",
@@ -183,6 +185,17 @@ class PrivacyRequestAdmin(AccessLoggedAdminMixin, SpreadsheetExportMixin, admin.
         days = deadlines.days_left(obj.due_date, timezone.localdate())
         text = f"{-days} overdue" if days < 0 else f"{days}"
         return format_html('<span class="po-days-left {}">{}</span>', days_left_tone(days), text)
+
+    @admin.display(description="confirm receipt by")
+    def acknowledgement_due_display(self, obj: PrivacyRequest) -> str:
+        if obj.pk is None:
+            return "—"
+        due = deadlines.acknowledgement_due(
+            obj.received_on, regime=obj.regime, country=settings.PRIVACYOPS_HOLIDAY_COUNTRY
+        )
+        if due is None:
+            return "no separate step in this regime (receipt is acknowledged at once)"
+        return f"{due:%d %B %Y}"
 
     @admin.display(description="allowed next steps")
     def next_steps(self, obj: PrivacyRequest) -> str:

@@ -212,3 +212,12 @@ def test_dashboard_panel_counts_open_overdue_and_due_this_week(lena):
     assert bars["In progress"] == 2 and bars["Received"] == 1
     facts = dict(panel.facts)
     assert facts["Overdue"] == "1" and facts["Due within 7 days"] == "1"
+
+
+def test_ccpa_request_shows_when_receipt_must_be_confirmed(client, lena):
+    request = in_progress(
+        regime="CCPA", received_at=timezone.make_aware(datetime.datetime(2025, 1, 2, 9))
+    )
+    page = client.get(reverse("admin:dsr_privacyrequest_change", args=[request.pk]))
+    assert b"confirm receipt by" in page.content.lower()
+    assert b"16 January 2025" in page.content  # 10 Bulgarian working days after 2 Jan 2025

@@ -53,6 +53,8 @@ def reminders_send(
     templates = {
         t.key: t for t in MessageTemplate.objects.filter(key__in=["reminder", "escalation"])
     }
+    for key in ("reminder", "escalation"):
+        templates.setdefault(key, letters.seeded_wording(key))
     running = [state for state in OPEN if state not in CLOCK_STOPPED]
     horizon = today + datetime.timedelta(days=max(REMIND_AT.values()))
     last_pk, done, sent = 0, 0, dict.fromkeys(ReminderSent.Kind.values, 0)

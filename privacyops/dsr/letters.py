@@ -26,7 +26,7 @@ def authority() -> str:
     return getattr(settings, "PRIVACYOPS_SUPERVISORY_AUTHORITY", DEFAULT_AUTHORITY)
 
 
-def _seeded_wording(key: str) -> MessageTemplate:
+def seeded_wording(key: str) -> MessageTemplate:
     # The wording seeded by the data migration, for a template someone deleted in the admin:
     # a letter the law requires must still go out.
     seed = importlib.import_module("privacyops.dsr.migrations.0002_seed_letters_and_schedules")
@@ -35,7 +35,7 @@ def _seeded_wording(key: str) -> MessageTemplate:
 
 
 def render(key: str, context: dict) -> tuple[str, str]:
-    template = MessageTemplate.objects.filter(key=key).first() or _seeded_wording(key)
+    template = MessageTemplate.objects.filter(key=key).first() or seeded_wording(key)
     return render_template(template, context)
 
 

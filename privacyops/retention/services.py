@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -29,7 +29,7 @@ SAMPLE_SIZE = 5
 
 
 def _window_size() -> int:
-    return getattr(settings, "RETENTION_WINDOW_SIZE", 50_000)
+    return getattr(settings, "RETENTION_WINDOW_SIZE", 100_000)
 
 
 def _lease_seconds() -> int:
@@ -45,6 +45,19 @@ def _pause() -> None:
 
 class LeaseLost(Exception):
     """Another run took the rule over (this one was too slow to renew its lease)."""
+
+
+def _relaxed_commit() -> None:
+    """Let PostgreSQL acknowledge a window's commit before its WAL reaches the disk.
+
+    Safe here, and worth a third of the run time: a window's deletions and its checkpoint
+    commit together, so a database crash can lose only whole, most recent windows, and the
+    resumed run simply does them again. A killed worker loses nothing (the commit was
+    acknowledged by the server). Every other transaction keeps the server's setting.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 # --- Leases: one run of a rule at a time, on any number of workers -----------------------
@@ -182,12 +195,25 @@ def _purge_registration(*, run: PurgeRun, rule: RetentionRule, registration, tok
         PurgeRun.objects.filter(pk=run.pk).update(checkpoint=run.checkpoint)
     now = timezone.now()
     selection = engine.select(rule, registration, cutoff=run.cutoff, now=now)
+    if state.get("held") is None:
+        # Held rows are never touched, so counting them once, before the first window, is
+        # exact (and cheapest then: the index still says every page is all-visible).
+        held = engine.held_rows(selection).filter(pk__lte=state["last"]).count()
+        state["held"] = held
+        run.rows_skipped_held += held
+        PurgeRun.objects.filter(pk=run.pk).update(
+            checkpoint=run.checkpoint, rows_skipped_held=F("rows_skipped_held") + held
+        )
     delete = engine.deletes_rows(run.action, registration)
     salt = getattr(settings, "PRIVACYOPS_HASH_SALT", settings.SECRET_KEY)
     counter = "rows_deleted" if delete else "rows_anonymised"
+    renewed = time.monotonic()
     for lo, hi in policy.windows(state["next"], state["last"], _window_size()):
         with transaction.atomic():
-            _renew(rule, token)
+            _relaxed_commit()
+            if time.monotonic() - renewed > _lease_seconds() / 3:
+                _renew(rule, token)
+                renewed = time.monotonic()
             if delete:
                 done = engine.delete_window(selection.disposable, lo, hi)
             else:
@@ -196,20 +222,16 @@ def _purge_registration(*, run: PurgeRun, rule: RetentionRule, registration, tok
                 )
             state["next"] = hi
             setattr(run, counter, getattr(run, counter) + done)
-            # The checkpoint and the counts commit with the window's own deletion.
-            PurgeRun.objects.filter(pk=run.pk).update(
+            # The checkpoint and the counts commit with the window's own deletion, and only
+            # while this run still holds the rule's lease (else the window rolls back).
+            if not PurgeRun.objects.filter(pk=run.pk, rule__lease_owner=token).update(
                 checkpoint=run.checkpoint, **{counter: F(counter) + done}
-            )
-        if run.job_run_id:
-            JobRun.objects.filter(pk=run.job_run_id).update(progress_done=F("progress_done") + done)
+            ):
+                raise LeaseLost(rule.code)
         _pause()
-    if state.get("held") is None:
-        # Held rows are never touched, so counting them once, at the end, is exact.
-        held = engine.held_rows(selection).filter(pk__lte=state["last"]).count()
-        state["held"] = held
-        run.rows_skipped_held += held
-        PurgeRun.objects.filter(pk=run.pk).update(
-            checkpoint=run.checkpoint, rows_skipped_held=F("rows_skipped_held") + held
+    if run.job_run_id:
+        JobRun.objects.filter(pk=run.job_run_id).update(
+            progress_done=run.rows_deleted + run.rows_anonymised
         )
 
 
@@ -308,7 +330,12 @@ def retention_rule_run(
             cutoff=cutoff,
             action=action,
             worker=worker,
-            checkpoint=dict(resume.checkpoint) if resume else {},
+            # Where the dead run stopped; held rows are counted afresh (this run keeps them too).
+            checkpoint={
+                label: {**state, "held": None} for label, state in (resume.checkpoint.items())
+            }
+            if resume
+            else {},
         )
         if action == RetentionRule.Action.REVIEW:
             opened = _open_review(rule=rule, run=run)

@@ -150,7 +150,7 @@ def main() -> None:
         ]
     )
     fill_template(args.rows, first)
-    print(f"setup: {time.perf_counter() - t:.0f} s")
+    print(f"setup: {time.perf_counter() - t:.0f} s; load average {os.getloadavg()[0]:.1f}")
 
     rule = RetentionRule.objects.get(code="activity-events-13-months")
     RetentionRule.objects.exclude(pk=rule.pk).update(is_active=False)

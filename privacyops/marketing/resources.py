@@ -69,12 +69,17 @@ class SubscriptionRowForm(forms.Form):
             raise ValidationError(f"No privacy-policy version {version!r} is recorded.")
         return found
 
+    def __init__(self, *args, policies: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.policies = {} if policies is None else policies  # day -> version, per import
+
     def clean(self):
         data = super().clean()
         if data.get("consented_at") and not data.get("policy_version"):
-            data["policy_version"] = policy_version_in_force(
-                on=timezone.localdate(data["consented_at"])
-            )
+            day = timezone.localdate(data["consented_at"])
+            if day not in self.policies:
+                self.policies[day] = policy_version_in_force(on=day)
+            data["policy_version"] = self.policies[day]
         return data
 
 
@@ -109,6 +114,7 @@ class SubscriptionResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.suppressed_rows: list[tuple[int, str, str]] = []
         self._row_number = 0
+        self._policies: dict = {}
 
     # --- export ---
     def get_queryset(self):
@@ -153,7 +159,9 @@ class SubscriptionResource(resources.ModelResource):
         return Subscription(email=email, channel=channel), True
 
     def import_instance(self, instance, row, **kwargs):
-        form = SubscriptionRowForm(data={name: _text(row.get(name)) for name in row})
+        form = SubscriptionRowForm(
+            data={name: _text(row.get(name)) for name in row}, policies=self._policies
+        )
         if not form.is_valid():
             raise ValidationError(form.errors.as_data())
         instance._cleaned = form.cleaned_data
@@ -189,6 +197,7 @@ class SubscriptionResource(resources.ModelResource):
             ip=data["ip"],
             policy_version=data["policy_version"],
             by=user if getattr(user, "is_authenticated", False) else None,
+            already_checked=True,  # skip_row looked at the suppression list
         )
         instance.pk = subscription.pk
         instance.status = subscription.status

@@ -271,14 +271,17 @@ def subscription_import_row(
     ip: str | None = None,
     policy_version: PolicyVersion | None = None,
     by=None,
+    already_checked: bool = False,
 ) -> tuple[Subscription | None, str]:
     """One row of an imported list: "suppressed" (nothing done), or subscription_opt_in's outcome.
 
     An address not known yet becomes a new data subject (a newsletter subscriber) with that
-    e-mail as its primary contact point. An import never lifts a suppression.
+    e-mail as its primary contact point. An import never lifts a suppression (and
+    subscription_opt_in still refuses a suppressed address when the caller says it already
+    looked, with `already_checked`).
     """
     address = normalise_email(email)
-    if is_suppressed(address, channel):
+    if not already_checked and is_suppressed(address, channel):
         return None, "suppressed"
     subject = subject_for_email(address)
     if subject is None:

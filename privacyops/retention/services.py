@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from privacyops.core import registry
@@ -22,6 +22,14 @@ from privacyops.core import services as core_services
 from privacyops.core.models import JobRun
 
 from . import engine, policy, selectors
+from .leases import (  # noqa: F401  (part of this module's surface)
+    LeaseLost,
+    _lease_seconds,
+    _renew,
+    rule_claim,
+    rule_release,
+    runs_mark_interrupted,
+)
 from .models import DispositionReview, LegalHold, PurgeRun, RetentionEvent, RetentionRule
 
 log = logging.getLogger(__name__)
@@ -32,19 +40,11 @@ def _window_size() -> int:
     return getattr(settings, "RETENTION_WINDOW_SIZE", 100_000)
 
 
-def _lease_seconds() -> int:
-    return getattr(settings, "RETENTION_LEASE_SECONDS", 600)
-
-
 def _pause() -> None:
     # A test hook (0 in production): lets the kill-safety test strike between windows.
     seconds = getattr(settings, "RETENTION_WINDOW_PAUSE_SECONDS", 0)
     if seconds:
         time.sleep(seconds)
-
-
-class LeaseLost(Exception):
-    """Another run took the rule over (this one was too slow to renew its lease)."""
 
 
 def _relaxed_commit() -> None:
@@ -58,63 +58,6 @@ def _relaxed_commit() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
-
-
-# --- Leases: one run of a rule at a time, on any number of workers -----------------------
-
-
-def rule_claim(*, rule: RetentionRule, token: str) -> bool:
-    """Take the rule's lease with one atomic UPDATE (works where row locks do not: SQLite)."""
-    now = timezone.now()
-    claimed = (
-        RetentionRule.objects.filter(pk=rule.pk)
-        .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now))
-        .update(
-            lease_owner=token, lease_expires_at=now + datetime.timedelta(seconds=_lease_seconds())
-        )
-    )
-    return claimed == 1
-
-
-def _renew(rule: RetentionRule, token: str) -> None:
-    expires = timezone.now() + datetime.timedelta(seconds=_lease_seconds())
-    if not RetentionRule.objects.filter(pk=rule.pk, lease_owner=token).update(
-        lease_expires_at=expires
-    ):
-        raise LeaseLost(rule.code)
-
-
-def rule_release(*, rule: RetentionRule, token: str) -> None:
-    RetentionRule.objects.filter(pk=rule.pk, lease_owner=token).update(
-        lease_owner="", lease_expires_at=None
-    )
-
-
-@transaction.atomic
-def runs_mark_interrupted(*, rule: RetentionRule) -> list[PurgeRun]:
-    """Runs still 'running' while nobody holds the rule's lease died mid-run (a killed worker).
-
-    Called only by the holder of the lease, so the dead run cannot still be working.
-    """
-    stale = list(
-        PurgeRun.objects.select_for_update().filter(rule=rule, status=PurgeRun.Status.RUNNING)
-    )
-    now = timezone.now()
-    for run in stale:
-        run.status = PurgeRun.Status.INTERRUPTED
-        run.finished_at = now
-        run.errors = (run.errors + "\n" if run.errors else "") + (
-            "The worker stopped mid-run; every committed window is final, the rest is untouched."
-        )
-        run.save(update_fields=["status", "finished_at", "errors"])
-        if run.job_run_id:
-            JobRun.objects.filter(pk=run.job_run_id).update(
-                status=JobRun.Status.INTERRUPTED, finished_at=now
-            )
-        RetentionEvent.objects.create(
-            kind=RetentionEvent.Kind.RUN_INTERRUPTED, run=run, detail={"checkpoint": run.checkpoint}
-        )
-    return stale
 
 
 # --- Preview ----------------------------------------------------------------------------

@@ -231,3 +231,14 @@ def test_legal_sees_every_account(client, legal, my_account, other_account):
     assert set(response.context["cl"].result_list) == {my_account, other_account}
     url = reverse("admin:subjects_account_change", args=[other_account.pk])
     assert client.get(url).status_code == 200
+
+
+def test_every_other_admin_list_is_closed_to_a_representative(rep_client):
+    from django.contrib import admin
+
+    open_to_them = {Account, LicenseHolderChange}
+    for model in admin.site._registry:
+        if model in open_to_them:
+            continue
+        name = f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
+        assert rep_client.get(reverse(name)).status_code in (302, 403), name

@@ -296,19 +296,24 @@ def main():
                 (now - datetime.timedelta(seconds=s)).isoformat()
                 for s in sorted(rng.sample(range(span), 20000))
             ]  # noqa: E501
+            n_times, null = len(times), "\\N"
+            # agent, browser, OS, page and referrer columns, pre-joined
+            tails = [
+                f"{AGENTS[a]}\t{PARSED[a][0]}\t{PARSED[a][1]}\t{page}\thttps://www.google.com/\t"
+                for a in range(len(AGENTS))
+                for page in PAGES
+            ]
+            n_tails = len(tails)
             for n in range(n_events):
                 if n < HEAVY_EVENTS:
                     subject, login = 1, "heavy.user"
                 else:
-                    who = rng.randrange(n_subjects) + 1
+                    who = (n * 2654435761) % n_subjects + 1  # spread, no per-row RNG
                     login = login_of(who)
                     subject = who if (login or n % 3 == 0) else None
-                a = n % len(AGENTS)
-                browser, system = PARSED[a]
                 yield (
-                    f"{times[(n * 7919) % len(times)]}\t{EVENT_KINDS[n % 10]}\t{ips[n % 5000]}\t"
-                    f"{AGENTS[a]}\t{browser}\t{system}\t{PAGES[n % len(PAGES)]}\t"
-                    f"https://www.google.com/\t{login or ''}\t\t{subject or chr(92) + 'N'}\n"
+                    f"{times[(n * 7919) % n_times]}\t{EVENT_KINDS[n % 10]}\t{ips[n % 5000]}\t"
+                    f"{tails[n % n_tails]}{login or ''}\t\t{subject or null}\n"
                 )
 
         copy_lines(

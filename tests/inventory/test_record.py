@@ -17,6 +17,7 @@ from privacyops.inventory.models import (
     ProcessingActivity,
     RecipientCategory,
 )
+from tests.admin_forms import hidden_inputs
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +139,7 @@ def test_legal_edits_an_activity_in_the_admin(client):
     client.force_login(UserFactory(username="lena", role=roles.LEGAL))
     activity = ProcessingActivity.objects.get(code="site-analytics")
     url = reverse("admin:inventory_processingactivity_change", args=[activity.pk])
-    form = {
+    form = hidden_inputs(client.get(url).content.decode()) | {
         "code": activity.code,
         "name": activity.name,
         "description": "Reviewed by legal",

@@ -128,7 +128,25 @@ def _security_rows(label):
     )
 
 
+def _fulfilment_rows(label):
+    """One of each fulfilment record, made through the services (issue 5)."""
+    from tests.dsr.fulfilment_rows import fulfilment_row
+
+    return fulfilment_row(label)
+
+
 MAKERS = {
+    **{
+        label: (lambda label=label: _fulfilment_rows(label))
+        for label in (
+            "dsr.AccessPackage",
+            "dsr.ErasureCertificate",
+            "dsr.RecipientNotification",
+            "dsr.SubjectChange",
+            "dsr.CustomerDataForward",
+            "dsr.RequestOutcome",
+        )
+    },
     **{
         label: (lambda label=label: _security_rows(label))
         for label in (

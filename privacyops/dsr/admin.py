@@ -365,3 +365,6 @@ class MessageTemplateAdmin(admin.ModelAdmin):
     list_display = ("key", "subject", "updated_at")
     search_fields = ("subject",)
     readonly_fields = ("updated_at",)
+
+
+from . import fulfilment_admin  # noqa: E402, F401  (fulfilment pages and records, issue 5)

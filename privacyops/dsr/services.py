@@ -262,17 +262,25 @@ def request_transition(
     Raises lifecycle.IllegalTransition / ReasonRequired otherwise. Entering "awaiting identity"
     stops the clock; leaving it restarts the clock and moves the due date by the days lost.
     """
+    from . import fulfilment  # fulfilment builds on these services
+
     request = PrivacyRequest.objects.select_for_update().get(pk=request.pk)
     to = State(to)
     # The transition table first: checks that hook in below only see legal steps.
     check_transition(request.state, to, reason=reason, by_system=by_system)
+    if to == State.COMPLETED:
+        fulfilment.completion_check(request)  # raises CompletionBlocked (a LifecycleError)
     _transition(request, to, by=by, reason=reason, note=note, by_system=by_system)
     key = LETTER_ON_ENTERING.get(to)
     if key:
         context = {}
         if to == State.AWAITING_IDENTITY and request.channel == Channel.WEB_FORM:
             context["link"] = _new_confirmation_link(request, base_url)
+        if to == State.COMPLETED:
+            context["outcome"] = fulfilment.completion_outcome(request)
         letters.letter_send(request=request, key=key, by=by, context=context)
+    if to == State.COMPLETED:
+        fulfilment.outcome_record(request)
     return request
 
 

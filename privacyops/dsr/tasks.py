@@ -11,3 +11,20 @@ def send_reminders(self) -> dict:
 @shared_task(name="dsr.close_unconfirmed", bind=True)
 def close_unconfirmed(self) -> dict:
     return jobs.requests_close_unconfirmed(worker=self.request.hostname or "").summary
+
+
+@shared_task(name="dsr.build_access_package", bind=True)
+def access_package_build_task(self, package_id: int) -> dict:
+    from . import fulfilment
+
+    package = fulfilment.access_package_build(
+        package_id=package_id, worker=self.request.hostname or ""
+    )
+    return {"package": package.pk, "status": package.status}
+
+
+@shared_task(name="dsr.expire_access_packages", bind=True)
+def expire_access_packages(self) -> dict:
+    from . import fulfilment
+
+    return fulfilment.access_packages_expire(worker=self.request.hostname or "").summary

@@ -159,6 +159,7 @@ def celery_worker(transactional_db, tmp_path):
 REFERENCE_DATA_MIGRATIONS = [
     "privacyops.inventory.migrations.0002_seed_record_of_processing",
     "privacyops.dsr.migrations.0002_seed_letters_and_schedules",
+    "privacyops.dsr.migrations.0004_completion_letter_and_package_expiry",
     "privacyops.retention.migrations.0002_seed_rules_and_schedules",
 ]
 

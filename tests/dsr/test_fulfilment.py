@@ -247,7 +247,7 @@ def test_package_build_failure_is_recorded(lena, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(fulfilment.packages, "access_package_build", broken)
+    monkeypatch.setattr(fulfilment.access.packages, "access_package_build", broken)
     with pytest.raises(RuntimeError):
         fulfilment.access_package_build(package_id=package.pk)
     package.refresh_from_db()

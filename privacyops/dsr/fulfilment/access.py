@@ -1,0 +1,207 @@
+"""Access and portability: the package, built by a task, offered by a signed link."""
+
+import datetime
+import hashlib
+import os
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from privacyops.core import services as core_services
+from privacyops.core.models import JobRun
+
+from .. import packages, services
+from ..fulfilment_models import (
+    AccessPackage,
+)
+from ..models import PrivacyRequest
+from .base import (
+    ACCESS_TYPES,
+    PACKAGE_JOB,
+    PACKAGE_SALT,
+    FulfilmentError,
+    _event,
+    _locked,
+    _require,
+)
+
+
+def _private_dir() -> Path:
+    path = Path(settings.PRIVATE_STORAGE_ROOT) / "access-packages"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def package_link_days() -> int:
+    return getattr(settings, "PRIVACYOPS_DSR_PACKAGE_LINK_DAYS", 30)
+
+
+@transaction.atomic
+def access_package_request(*, request: PrivacyRequest, by) -> AccessPackage:
+    """Queue the build of the requester's package; a Celery task builds it (see the JobRun)."""
+    request = _locked(request)
+    _require(request, types=ACCESS_TYPES)
+    if request.access_packages.filter(
+        status__in=[AccessPackage.Status.QUEUED, AccessPackage.Status.BUILDING]
+    ).exists():
+        raise FulfilmentError("A package for this request is already being built.")
+    package = AccessPackage.objects.create(request=request, requested_by=by)
+    _event(request, by=by, note=f"Access package #{package.pk} requested.", package=package.pk)
+    from ..tasks import access_package_build_task
+
+    transaction.on_commit(lambda: access_package_build_task.delay(package.pk))
+    return package
+
+
+def access_package_build(*, package_id: int, worker: str = "") -> AccessPackage:
+    """Build and store the package (idempotent: a package already built is left as it is).
+
+    Steps are recorded as JobRun progress: collect from the registry, write the file privately,
+    offer it. A failure marks the package failed and the run failed, with the reason.
+    """
+    with transaction.atomic():
+        package = AccessPackage.objects.select_for_update().get(pk=package_id)
+        if package.status in (AccessPackage.Status.READY, AccessPackage.Status.EXPIRED):
+            return package
+        run = core_services.job_run_start(job=PACKAGE_JOB, total=3, worker=worker)
+        run.summary = {"package": package.pk, "request": package.request.reference}
+        run.save(update_fields=["summary"])
+        package.status = AccessPackage.Status.BUILDING
+        package.job_run = run
+        package.save(update_fields=["status", "job_run"])
+    request = package.request
+    try:
+        built = packages.access_package_build(subject=request.subject, reference=request.reference)
+        core_services.job_run_progress(run=run, done=1)
+        stored_as = f"{request.pk}-{package.pk}-{secrets.token_hex(8)}.zip"
+        target = _private_dir() / stored_as
+        partial = target.with_suffix(".part")
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(built.content)
+        partial.replace(target)
+        core_services.job_run_progress(run=run, done=2)
+        with transaction.atomic():
+            package = AccessPackage.objects.select_for_update().get(pk=package_id)
+            now = timezone.now()
+            package.status = AccessPackage.Status.READY
+            package.built_at = now
+            package.expires_at = now + datetime.timedelta(days=package_link_days())
+            package.stored_as = stored_as
+            package.filename = built.filename
+            package.size_bytes = len(built.content)
+            package.sha256 = hashlib.sha256(built.content).hexdigest()
+            package.records = built.categories
+            package.link_nonce = secrets.token_hex(8)
+            package.save()
+            counts = ", ".join(f"{n} in {name}" for name, n in built.categories.items())
+            _event(
+                request,
+                by=None,
+                note=f"Access package #{package.pk} built ({counts or 'no records'}); "
+                f"offered until {package.expires_at:%d %b %Y}.",
+                package=package.pk,
+                records=built.categories,
+                sha256=package.sha256,
+            )
+            run.progress_done = 3
+            core_services.job_run_finish(
+                run=run,
+                summary={**run.summary, "records": built.categories, "bytes": package.size_bytes},
+                detail=f"Package for {request.reference} built and stored privately.",
+            )
+    except Exception as error:
+        AccessPackage.objects.filter(pk=package_id).update(
+            status=AccessPackage.Status.FAILED, error=repr(error)
+        )
+        core_services.job_run_finish(
+            run=run, status=JobRun.Status.FAILED, detail=f"Build failed: {error!r}"
+        )
+        raise
+    return package
+
+
+def access_package_link(*, package: AccessPackage, base_url: str = "") -> str:
+    """The signed link the requester downloads the package with (valid until it expires)."""
+    token = signing.dumps({"p": package.pk, "n": package.link_nonce}, salt=PACKAGE_SALT)
+    base = (base_url or getattr(settings, "PRIVACYOPS_PUBLIC_URL", "")).rstrip("/")
+    return f"{base}/privacy/package/{token}/"
+
+
+class PackageUnavailable(FulfilmentError):
+    pass
+
+
+def access_package_for_token(token: str) -> AccessPackage:
+    """The package a link points to, if the link is genuine and the package still offered."""
+    max_age = datetime.timedelta(days=package_link_days())
+    try:
+        payload = signing.loads(token, salt=PACKAGE_SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        raise PackageUnavailable("This download link has expired.") from None
+    except signing.BadSignature:
+        raise PackageUnavailable("This download link is not valid.") from None
+    package = AccessPackage.objects.filter(pk=payload.get("p")).select_related("request").first()
+    if package is None or not package.link_nonce or package.link_nonce != payload.get("n"):
+        raise PackageUnavailable("This download link is not valid.")
+    if not package.is_available:
+        raise PackageUnavailable(
+            "This package is no longer available. Please ask us for a new copy."
+        )
+    return package
+
+
+def _package_path(package: AccessPackage) -> Path:
+    return _private_dir() / package.stored_as
+
+
+@transaction.atomic
+def access_package_download(*, package: AccessPackage, by=None, via: str = "") -> Path:
+    """Record one download of the package in the request's history; return the file's path."""
+    if not package.is_available or not _package_path(package).exists():
+        raise PackageUnavailable("This package is no longer available.")
+    AccessPackage.objects.filter(pk=package.pk).update(downloads=F("downloads") + 1)
+    who = "the requester (signed link)" if by is None else str(by)
+    services.request_record_download(
+        request=package.request,
+        by=by,
+        what=f"Access package #{package.pk} downloaded by {who}{f' from {via}' if via else ''}.",
+    )
+    return _package_path(package)
+
+
+def access_package_open(*, token: str, via: str = "") -> tuple[AccessPackage, Path]:
+    """The requester opened the signed link and asked for the file."""
+    package = access_package_for_token(token)
+    return package, access_package_download(package=package, via=via)
+
+
+def access_packages_expire(*, now: datetime.datetime | None = None, worker: str = "") -> JobRun:
+    """Delete the files of packages whose link expired (idempotent, one package per commit)."""
+    now = now or timezone.now()
+    due = AccessPackage.objects.filter(status=AccessPackage.Status.READY, expires_at__lte=now)
+    run = core_services.job_run_start(job="dsr.expire_packages", total=due.count(), worker=worker)
+    done = 0
+    for package_id in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            package = AccessPackage.objects.select_for_update().get(pk=package_id)
+            if package.status != AccessPackage.Status.READY:
+                continue
+            _discard_file(package, reason="The download link expired")
+            done += 1
+        core_services.job_run_progress(run=run, done=done)
+    return core_services.job_run_finish(run=run, summary={"expired": done})
+
+
+def _discard_file(package: AccessPackage, *, reason: str) -> None:
+    if package.stored_as:
+        _package_path(package).unlink(missing_ok=True)
+    package.status = AccessPackage.Status.EXPIRED
+    package.link_nonce = ""
+    package.save(update_fields=["status", "link_nonce"])
+    _event(package.request, by=None, note=f"Access package #{package.pk} deleted: {reason}.")

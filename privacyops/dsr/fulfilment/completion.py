@@ -1,0 +1,156 @@
+"""Completion: what still blocks it, the outcome in the letter, response time."""
+
+from django.utils import timezone
+
+from ..fulfilment_models import (
+    AccessPackage,
+    RecipientNotification,
+    RequestOutcome,
+)
+from ..models import PrivacyRequest, RequestType
+from .access import (
+    access_package_link,
+)
+from .base import (
+    ACCESS_TYPES,
+    OBJECTION_TYPES,
+    CompletionBlocked,
+)
+from .subject import (
+    RECTIFIABLE_FIELDS,
+    objection_recorded,
+)
+
+
+def _ready_package(request: PrivacyRequest) -> AccessPackage | None:
+    return (
+        request.access_packages.filter(status=AccessPackage.Status.READY)
+        .order_by("-built_at")
+        .first()
+    )
+
+
+def completion_blockers(request: PrivacyRequest) -> list[str]:
+    """What still stands between this request and its completion (empty: it may complete)."""
+    blockers = []
+    kind = request.request_type
+    if kind in ACCESS_TYPES:
+        package = _ready_package(request)
+        if package is None or not package.is_available:
+            blockers.append("Build the access package first.")
+    elif kind == RequestType.ERASURE and not request.erasure_certificates.exists():
+        blockers.append("Carry out the erasure first (or refuse the request with the reason).")
+    elif kind == RequestType.RESTRICTION and not (
+        request.subject_id and request.subject.processing_restricted_at
+    ):
+        blockers.append("Restrict the processing first.")
+    elif kind in OBJECTION_TYPES and not objection_recorded(request):
+        blockers.append("Record the objection to direct marketing first.")
+    pending = request.recipient_notifications.filter(status=RecipientNotification.Status.PENDING)
+    names = [n.recipient.name for n in pending.select_related("recipient")]
+    if names:
+        blockers.append(
+            "Mark each recipient notification (Art. 19) as sent or impossible: "
+            + "; ".join(names)
+            + "."
+        )
+    return blockers
+
+
+def completion_check(request: PrivacyRequest) -> None:
+    """Called by services.request_transition before a request becomes completed."""
+    blockers = completion_blockers(request)
+    if blockers:
+        raise CompletionBlocked(
+            f"{request.reference} cannot be completed yet: " + " ".join(blockers)
+        )
+
+
+def completion_outcome(request: PrivacyRequest, *, with_link: bool = True) -> str:
+    """The part of the completion letter that says what was done (and the package link)."""
+    lines = []
+    kind = request.request_type
+    if kind in ACCESS_TYPES:
+        package = _ready_package(request)
+        if package:
+            lines.append(
+                "Your personal data is ready. Download it (a ZIP file with a readable summary, "
+                "a machine-readable JSON file and a CSV file per category) from this link "
+                f"until {package.expires_at:%d %B %Y}:\n\n"
+                + (access_package_link(package=package) if with_link else "[link]")
+            )
+    elif kind == RequestType.ERASURE:
+        certificate = request.erasure_certificates.order_by("-executed_at").first()
+        if certificate:
+            lines.append(
+                f"We erased your personal data on {certificate.executed_at:%d %B %Y}: "
+                f"{certificate.rows_deleted} records deleted and {certificate.values_erased} "
+                "details blanked, masked or replaced by a one-way fingerprint."
+            )
+            kept = [e for e in certificate.entries if e["action"] == "keep"]
+            if kept:
+                lines.append("We keep the following, for the reason given:")
+                lines += [f"- {e['title']}: {e['kept_because']}" for e in kept]
+            lines.append(
+                "Your e-mail address is kept only as a one-way fingerprint on our suppression "
+                "list, so that we never send you marketing again."
+            )
+    elif kind == RequestType.RECTIFICATION:
+        changes = request.subject_changes.order_by("changed_at", "pk")
+        if changes:
+            lines.append("We corrected:")
+            lines += [
+                f"- {RECTIFIABLE_FIELDS.get(c.field, c.field)}: now {c.new_value or '(removed)'}"
+                for c in changes
+            ]
+        else:
+            lines.append("We checked your details and found nothing to correct.")
+    elif kind == RequestType.RESTRICTION and request.subject_id:
+        since = request.subject.processing_restricted_at
+        if since:
+            lines.append(
+                f"Since {since:%d %B %Y} we only store your data and do not otherwise use it. "
+                "We will tell you before the restriction is lifted."
+            )
+    elif kind in OBJECTION_TYPES:
+        lines.append(
+            "You will no longer receive marketing from us by any channel. Messages about your "
+            "contract and legally required notices are not affected."
+        )
+    notified = request.recipient_notifications.filter(
+        status=RecipientNotification.Status.SENT
+    ).select_related("recipient")
+    if notified:
+        lines.append(
+            "We informed the recipients of your data: "
+            + "; ".join(sorted({n.recipient.name for n in notified}))
+            + "."
+        )
+    forwards = request.customer_forwards.select_related("account")
+    if forwards:
+        lines.append(
+            "The part of your request about data we host for our customer(s) "
+            + ", ".join(f.account.company_name for f in forwards)
+            + " was forwarded to them: they decide about that data."
+        )
+    return "\n\n".join(lines)
+
+
+def outcome_record(request: PrivacyRequest) -> RequestOutcome:
+    """Record how fast the request was answered (called when it is completed)."""
+    completed_at = request.closed_at or timezone.now()
+    completed_on = timezone.localdate(completed_at)
+    outcome, _ = RequestOutcome.objects.update_or_create(
+        request=request,
+        defaults={
+            "request_type": request.request_type,
+            "received_at": request.received_at,
+            "completed_at": completed_at,
+            "response_days": max(0, (completed_on - request.received_on).days),
+            "paused_days": request.paused_days,
+            "due_date": request.due_date,
+            "on_time": completed_on <= request.due_date,
+            "summary": completion_outcome(request, with_link=False),
+        },
+    )
+    return outcome

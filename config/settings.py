@@ -138,6 +138,12 @@ CONTENT_SECURITY_POLICY = env.str(
 )
 # Key rotation: the previous SECRET_KEY stays here for one session lifetime (docs/security.md).
 SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+# Contact details are encrypted at rest (privacyops.security.encryption). The data key is
+# derived from SECRET_KEY (+ fallbacks) and each salt; the first salt encrypts, all decrypt.
+# The blind-index keys (HMAC) make e-mail search and uniqueness work on ciphertext.
+# Rotate: put the new one first, run `manage.py rotate_field_keys`, then drop the old one.
+SALT_KEY = env.list("FIELD_ENCRYPTION_SALTS", default=["privacyops-contact-details"])
+BLIND_INDEX_KEYS = env.list("BLIND_INDEX_KEYS", default=[])  # empty: derived from SECRET_KEY
 
 # --- Transport security: on in production (DEBUG off), overridable for a TLS-terminating proxy
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -20,6 +20,8 @@ from django.utils.text import slugify
 
 from privacyops.core import registry
 from privacyops.inventory.models import InformationCategory, ProcessingActivity
+from privacyops.security.models import AccessLogEntry
+from privacyops.security.services import access_log_record
 
 RIGHTS = [
     ("Rectification (Art. 16)", "Ask us to correct inaccurate or incomplete data."),
@@ -99,6 +101,14 @@ def access_package_build(*, subject, reference: str = "") -> AccessPackage:
             archive.writestr(f"{slugify(name)}.csv", _csv_for(rows))
         archive.writestr("summary.html", summary)
     stamp = generated.strftime("%Y%m%d")
+    access_log_record(  # need-to-know evidence: a full copy of someone's data was made
+        user=None,
+        action=AccessLogEntry.Action.PACKAGE_BUILT,
+        object_type="dsr.accesspackage",
+        object_repr=f"access package {reference or subject.pk}",
+        subject=subject,
+        detail={"reference": reference, "categories": counts},
+    )
     return AccessPackage(
         filename=f"personal-data-{reference or subject.pk}-{stamp}.zip",
         content=buffer.getvalue(),

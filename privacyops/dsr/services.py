@@ -427,4 +427,14 @@ def request_assign(*, request: PrivacyRequest, assignee, by) -> PrivacyRequest:
 @transaction.atomic
 def request_record_download(*, request: PrivacyRequest, by, what: str) -> None:
     """Someone downloaded something belonging to this request: it goes into the history."""
+    from privacyops.security.models import AccessLogEntry
+    from privacyops.security.services import access_log_record
+
     _event(request, Kind.DOWNLOAD, by=by, note=what)
+    access_log_record(
+        user=by,
+        action=AccessLogEntry.Action.PACKAGE_DOWNLOADED,
+        obj=request,
+        subject=request.subject,
+        detail={"what": what},
+    )

@@ -49,12 +49,23 @@ def blind_indexes(value: str | None) -> list[str]:
 
 
 class _EmptyStaysEmpty:
-    """The library stores "" as NULL; our columns are NOT NULL and blank means "none"."""
+    """Two corrections to the library's fields.
+
+    - It stores "" as NULL; our columns are NOT NULL and blank means "none".
+    - Its `clean` sets a "do not decrypt" flag on the (shared) field and forgets to clear it
+      when validation fails, after which every read returns ciphertext: clear it always.
+    """
 
     def get_prep_value(self, value):
         if value == "":
             return ""
         return super().get_prep_value(value)
+
+    def clean(self, value, model_instance):
+        try:
+            return super().clean(value, model_instance)
+        finally:
+            self.__dict__.pop("_already_decrypted", None)
 
 
 class EncryptedSearchableCharField(_EmptyStaysEmpty, EncryptedCharField):

@@ -8,6 +8,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from privacyops.security.encryption import (
+    BlindIndexField,
+    EncryptedContactCharField,
+    EncryptedContactEmailField,
+    EncryptedContactTextField,
+    EncryptedSearchableCharField,
+)
+
 ADULT_AGE = 18  # the policy: "not intended for children under the age of 18"
 
 
@@ -112,7 +120,9 @@ class ContactPoint(models.Model):
         verbose_name="data subject",
     )
     kind = models.CharField("kind", max_length=10, choices=Kind.choices)
-    value = models.CharField("value", max_length=500)
+    # Encrypted at rest; found and kept unique through its keyed hash (docs/security.md).
+    value = EncryptedSearchableCharField("value", max_length=500, blind_index_field="value_index")
+    value_index = BlindIndexField("search hash of the value", source="value")
     is_primary = models.BooleanField("primary", default=False)
     created_at = models.DateTimeField("recorded", default=timezone.now)
 
@@ -120,7 +130,7 @@ class ContactPoint(models.Model):
         verbose_name = "contact point"
         verbose_name_plural = "contact points"
         ordering = ["subject_id", "kind", "-is_primary", "id"]
-        indexes = [models.Index(fields=["kind", "value"], name="subjects_contact_lookup")]
+        indexes = [models.Index(fields=["kind", "value_index"], name="subjects_contact_lookup")]
         constraints = [
             models.UniqueConstraint(
                 fields=["subject", "kind"],
@@ -128,7 +138,7 @@ class ContactPoint(models.Model):
                 name="subjects_one_primary_contact_per_kind",
             ),
             models.UniqueConstraint(
-                fields=["subject", "kind", "value"], name="subjects_contact_unique"
+                fields=["subject", "kind", "value_index"], name="subjects_contact_unique"
             ),
         ]
 
@@ -138,6 +148,9 @@ class ContactPoint(models.Model):
     def save(self, *args, **kwargs):
         if self.kind == self.Kind.EMAIL:
             self.value = self.value.strip().lower()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "value" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "value_index"}
         super().save(*args, **kwargs)
 
 
@@ -152,7 +165,7 @@ class Account(models.Model):
     company_name = models.CharField("company name", max_length=200)
     registration_number = models.CharField("registration no.", max_length=40, blank=True)
     vat_number = models.CharField("VAT no.", max_length=40, blank=True)
-    billing_address = models.TextField("billing address", blank=True)
+    billing_address = EncryptedContactTextField("billing address", blank=True)
     license_holder = models.ForeignKey(
         DataSubject,
         on_delete=models.SET_NULL,
@@ -161,8 +174,10 @@ class Account(models.Model):
         related_name="held_licenses",
         verbose_name="license-holder contact",
     )
-    license_holder_email = models.EmailField("license-holder e-mail", blank=True)
-    license_holder_phone = models.CharField("license-holder telephone", max_length=50, blank=True)
+    license_holder_email = EncryptedContactEmailField("license-holder e-mail", blank=True)
+    license_holder_phone = EncryptedContactCharField(
+        "license-holder telephone", max_length=50, blank=True
+    )
     status = models.CharField(
         "status", max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
     )

@@ -156,3 +156,23 @@ def test_a_page_that_is_refused_is_not_logged_as_seen(client):
     url = reverse("admin:subjects_datasubject_change", args=[person.pk])
     assert client.get(url).status_code in (302, 403)
     assert not AccessLogEntry.objects.filter(username="radka").exists()
+
+
+def test_building_and_downloading_an_access_package_is_logged():
+    from privacyops.dsr import packages
+    from privacyops.dsr import services as dsr
+    from privacyops.subjects.models import ContactPoint, DataSubject
+    from tests.dsr.factories import submit
+
+    person = DataSubject.objects.create(kind=DataSubject.Kind.LEAD, full_name="Ivan Ivanov")
+    ContactPoint.objects.create(subject=person, kind="email", value="ivan@example.com")
+    packages.access_package_build(subject=person, reference="R-1")
+    built = AccessLogEntry.objects.get(action=AccessLogEntry.Action.PACKAGE_BUILT)
+    assert built.subject_id == person.pk and built.detail["reference"] == "R-1"
+
+    lena = UserFactory(username="lena", role=roles.LEGAL)
+    request = submit(requester_email="ivan@example.com")
+    request.subject = person
+    dsr.request_record_download(request=request, by=lena, what="access package")
+    downloaded = AccessLogEntry.objects.get(action=AccessLogEntry.Action.PACKAGE_DOWNLOADED)
+    assert (downloaded.username, downloaded.subject_id) == ("lena", person.pk)

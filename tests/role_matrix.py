@@ -135,44 +135,7 @@ def _fulfilment_rows(label):
     return fulfilment_row(label)
 
 
-def _security_rows(label):
-    from axes.models import AccessAttempt
-
-    from privacyops.security import services as security
-    from privacyops.security.models import LoginAttempt, StaffMember
-
-    if label == "security.StaffMember":
-        return StaffMember.objects.get(pk=UserFactory(username="matrix-staff").pk)
-    if label == "security.LoginAttempt":
-        return security.login_attempt_record(outcome=LoginAttempt.Outcome.PASSWORD_REFUSED)
-    if label == "security.SecurityEvent":
-        target = UserFactory(username="matrix-staff")
-        return security.security_event_record(kind="second_factor_reset", target=target)
-    if label == "security.AccessLogEntry":
-        return security.access_log_record(user=None, action="viewed", object_type="matrix")
-    return AccessAttempt.objects.create(
-        username="matrix",
-        ip_address="192.0.2.1",
-        user_agent="",
-        failures_since_start=9,
-        get_data="",
-        post_data="",
-        http_accept="",
-        path_info="/admin/login/",
-    )
-
-
 MAKERS = {
-    **{
-        label: (lambda label=label: _security_rows(label))
-        for label in (
-            "security.StaffMember",
-            "security.LoginAttempt",
-            "security.SecurityEvent",
-            "security.AccessLogEntry",
-            "axes.AccessAttempt",
-        )
-    },
     **{
         label: (lambda label=label: _fulfilment_rows(label))
         for label in (

@@ -16,6 +16,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from privacyops.core.admin import ReadOnlyRecordAdmin
+from privacyops.subjects.models import DataSubject
+from privacyops.subjects.selectors import subjects_with_email
 
 from . import fulfilment, services
 from .admin import PrivacyRequestAdmin
@@ -43,6 +45,24 @@ class RectifyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     note = forms.CharField(label="Note (what the requester asked)", required=False)
+
+
+class MatchForm(forms.Form):
+    subject = forms.IntegerField(label="Data subject number (#)", required=False, min_value=1)
+    email = forms.EmailField(label="or their e-mail address", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("subject"):
+            found = DataSubject.objects.filter(pk=data["subject"]).first()
+        elif data.get("email"):
+            found = subjects_with_email(data["email"]).order_by("pk").first()
+        else:
+            raise ValidationError("Give the data subject's number or e-mail address.")
+        if found is None:
+            raise ValidationError("No data subject found.")
+        data["found"] = found
+        return data
 
 
 class NoticeForm(forms.Form):
@@ -136,6 +156,13 @@ class PrivacyRequestFulfilmentAdmin(PrivacyRequestAdmin):
 
     def _act(self, request, obj, action: str):
         user, post = request.user, request.POST
+        if action == "match":
+            form = MatchForm(post)
+            if not form.is_valid():
+                raise fulfilment.FulfilmentError(" ".join(form.errors.get("__all__", ["?"])))
+            found = form.cleaned_data["found"]
+            fulfilment.request_match_subject(request=obj, subject=found, by=user)
+            return f"matched to data subject #{found.pk}."
         if action == "build_package":
             package = fulfilment.access_package_request(request=obj, by=user)
             return f"package #{package.pk} is being built; see its progress below."
@@ -218,6 +245,7 @@ class PrivacyRequestFulfilmentAdmin(PrivacyRequestAdmin):
             "is_objection": kind in fulfilment.OBJECTION_TYPES,
             "objection_recorded": fulfilment.objection_recorded(obj),
             "subject": subject,
+            "match_form": MatchForm(),
             "packages": obj.access_packages.select_related("job_run"),
             "certificates": obj.erasure_certificates.select_related("executed_by"),
             "notices": [

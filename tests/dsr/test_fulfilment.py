@@ -482,8 +482,9 @@ def test_rectification_records_old_and_new_values_and_notifies_recipients(
     assert response.status_code == 302
     subject.refresh_from_db()
     assert subject.full_name == "Maria Ivanova-Petrova"
-    assert ContactPoint.objects.filter(subject=subject, value="maria.petrova@example.com").exists()
-    assert ContactPoint.objects.filter(subject=subject, kind="postal").exists()
+    points = {p.kind: p.value for p in ContactPoint.objects.filter(subject=subject)}
+    assert points["email"] == "maria.petrova@example.com"
+    assert points["postal"] == "1 Alexandrovska St, Rousse"
     log = {
         c.field: (c.old_value, c.new_value) for c in SubjectChange.objects.filter(subject=subject)
     }
@@ -608,10 +609,34 @@ def test_auditor_sees_the_fulfilment_page_but_cannot_act(client):
     client.force_login(UserFactory(username="anton", role=roles.AUDITOR))
     assert client.get(fulfilment_url(request)).status_code == 200
     assert act(client, request, "erasure_preview").status_code == 403
-    assert ContactPoint.objects.filter(value=EMAIL).exists()
+    assert ContactPoint.objects.filter(subject=request.subject).count() == 2
 
 
 def test_change_page_links_to_fulfilment(client, lena):
     request = in_progress()
     page = client.get(reverse("admin:dsr_privacyrequest_change", args=[request.pk]))
     assert fulfilment_url(request).encode() in page.content
+
+
+def test_a_request_by_telephone_is_matched_to_its_subject_then_fulfilled(client, lena):
+    subject = subject_in_every_model()
+    request = in_progress(
+        request_type=RequestType.ACCESS,
+        channel="phone",
+        requester_email="",
+        requester_phone="+359 88 123 4567",
+    )
+    assert request.subject is None
+    page = client.get(fulfilment_url(request))
+    assert b"Match the request to a data subject" in page.content
+    refused = act(client, request, "build_package")
+    assert any("not matched" in m for m in messages_of(refused))
+
+    unknown = act(client, request, "match", subject=999999)
+    assert any("No data subject found" in m for m in messages_of(unknown))
+    assert act(client, request, "match", subject=subject.pk).status_code == 302
+    request.refresh_from_db()
+    assert request.subject == subject
+    assert request.events.filter(data__subject_to=subject.pk, by=lena).exists()
+    assert act(client, request, "build_package").status_code == 302
+    assert AccessPackage.objects.filter(request=request).exists()

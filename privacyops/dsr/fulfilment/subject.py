@@ -214,3 +214,27 @@ def marketing_objection(*, request: PrivacyRequest, by):
 
 def objection_recorded(request: PrivacyRequest) -> bool:
     return request.events.filter(kind=Kind.NOTE, data__has_key="opt_out").exists()
+
+
+@transaction.atomic
+def request_match_subject(*, request: PrivacyRequest, subject: DataSubject, by) -> PrivacyRequest:
+    """Say which data subject an open request is about (when the e-mail given did not match,
+    or the request came by telephone or post). Recorded in the history."""
+    request = _locked(request)
+    if not request.is_open:
+        raise FulfilmentError("The request is closed.")
+    if request.subject_id == subject.pk:
+        return request
+    if request.erasure_certificates.exists():
+        raise FulfilmentError("The erasure was carried out for the subject already matched.")
+    old = request.subject_id
+    request.subject = subject
+    request.save(update_fields=["subject", "updated_at"])
+    _event(
+        request,
+        by=by,
+        note=f"Matched to data subject #{subject.pk}" + (f" (was #{old})." if old else "."),
+        subject_from=old,
+        subject_to=subject.pk,
+    )
+    return request

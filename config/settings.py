@@ -238,6 +238,8 @@ PRIVACYOPS_DSR_CONFIRMATION_LINK_DAYS = env.int("DSR_CONFIRMATION_LINK_DAYS", de
 PRIVACYOPS_DSR_UNCONFIRMED_CLOSE_DAYS = env.int("DSR_UNCONFIRMED_CLOSE_DAYS", default=14)
 # Public request form submissions allowed per IP address per hour.
 PRIVACYOPS_DSR_INTAKE_PER_HOUR = env.int("DSR_INTAKE_PER_HOUR", default=5)
+# How long the signed download link of an access package works; the file is then deleted.
+PRIVACYOPS_DSR_PACKAGE_LINK_DAYS = env.int("DSR_PACKAGE_LINK_DAYS", default=30)
 # The cache counts those submissions. Local memory counts per process; set CACHE_URL
 # (e.g. redis://host:6379/1) so that every web process shares one count.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

@@ -15,11 +15,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from privacyops.core import dashboard
 from privacyops.core.admin import ReadOnlyRecordAdmin
 from privacyops.subjects.models import DataSubject
 from privacyops.subjects.selectors import subjects_with_email
 
-from . import fulfilment, services
+from . import fulfilment, fulfilment_selectors, services
 from .admin import PrivacyRequestAdmin
 from .fulfilment_models import (
     AccessPackage,
@@ -341,3 +342,46 @@ class RequestOutcomeAdmin(ReadOnlyRecordAdmin):
     list_filter = ("on_time", "request_type")
     list_select_related = ("request",)
     date_hierarchy = "completed_at"
+
+
+@dashboard.register_panel
+def fulfilment_panel(user) -> dashboard.Panel | None:
+    if not user.has_perm("dsr.view_recipientnotification"):
+        return None
+    times = fulfilment_selectors.response_times()
+    notices = reverse("admin:dsr_recipientnotification_changelist")
+    return dashboard.Panel(
+        title="Fulfilment of privacy requests",
+        bars=[
+            dashboard.Bar(
+                label="Recipient notifications to send (Art. 19)",
+                value=fulfilment_selectors.notifications_pending().count(),
+                url=f"{notices}?status__exact=pending",
+                tone="warn",
+            ),
+            dashboard.Bar(
+                label="Access packages being built",
+                value=fulfilment_selectors.packages_in_progress().count(),
+                url=reverse("admin:dsr_accesspackage_changelist"),
+            ),
+            dashboard.Bar(
+                label="Forwarded to customers, no instruction yet",
+                value=fulfilment_selectors.forwards_awaiting_instruction().count(),
+                url=reverse("admin:dsr_customerdataforward_changelist"),
+            ),
+        ],
+        facts=[
+            ("Answered in the last 12 months", str(times["answered"])),
+            (
+                "Median days to answer",
+                "—" if times["median_days"] is None else f"{times['median_days']:g}",
+            ),
+            (
+                "Answered in time",
+                "—" if times["on_time_percent"] is None else f"{times['on_time_percent']}%",
+            ),
+        ],
+        link_url=reverse("admin:dsr_requestoutcome_changelist"),
+        link_label="Response times",
+        order=210,
+    )

@@ -640,3 +640,27 @@ def test_a_request_by_telephone_is_matched_to_its_subject_then_fulfilled(client,
     assert request.events.filter(data__subject_to=subject.pk, by=lena).exists()
     assert act(client, request, "build_package").status_code == 302
     assert AccessPackage.objects.filter(request=request).exists()
+
+
+def test_dashboard_panel_and_response_times(client, lena, django_capture_on_commit_callbacks):
+    from privacyops.core.dashboard import panels_for
+    from privacyops.dsr import fulfilment_selectors
+
+    subject_in_every_model()
+    request = in_progress(request_type=RequestType.RESTRICTION, requester_email=EMAIL)
+    act(client, request, "restrict")
+    panel = next(p for p in panels_for(lena) if p.title == "Fulfilment of privacy requests")
+    pending = request.recipient_notifications.count()
+    assert panel.bars[0].value == pending > 0
+    assert fulfilment_selectors.response_times()["answered"] == 0
+
+    mark_all_notices(client, request)
+    to_approval(request, lena)
+    act(client, request, "complete")
+    times = fulfilment_selectors.response_times()
+    assert times == {"answered": 1, "median_days": 0, "on_time_percent": 100}
+    assert client.get("/admin/").status_code == 200
+    auditor = UserFactory(username="anton", role=roles.AUDITOR)
+    assert any(p.title == "Fulfilment of privacy requests" for p in panels_for(auditor))
+    rep = UserFactory(username="radka", role=roles.ACCOUNT_REPRESENTATIVE)
+    assert not any(p.title == "Fulfilment of privacy requests" for p in panels_for(rep))

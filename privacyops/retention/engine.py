@@ -21,7 +21,7 @@ from django.utils import timezone
 from privacyops.core import registry
 from privacyops.core.erasure import MASK_TEXT, Strategy, erased_value, is_erased
 from privacyops.core.registry import Registration
-from privacyops.subjects.models import Account, AccountContact
+from privacyops.subjects.models import Account, AccountContact, DataSubject
 
 from .models import LegalHold, RetentionRule
 
@@ -146,11 +146,13 @@ def active_holds(today=None) -> models.QuerySet:
 
 
 def _held_subjects_sql(today=None) -> RawSQL:
-    """Subjects under hold: held themselves, or contacts or license holders of a held account."""
+    """Subjects under hold: held themselves, or contacts or license holders of a held account;
+    and subjects whose processing is restricted (kept as they are, like held ones)."""
     today = today or timezone.localdate()
     hold = LegalHold._meta.db_table
     contact = AccountContact._meta.db_table
     account = Account._meta.db_table
+    subject = DataSubject._meta.db_table
     active = (
         "h.released_at IS NULL AND h.starts_on <= %s AND (h.ends_on IS NULL OR h.ends_on >= %s)"
     )
@@ -160,6 +162,8 @@ def _held_subjects_sql(today=None) -> RawSQL:
         f"JOIN {hold} h ON h.account_id = c.account_id WHERE {active} "
         f"UNION ALL SELECT a.license_holder_id FROM {account} a "
         f"JOIN {hold} h ON h.account_id = a.id WHERE a.license_holder_id IS NOT NULL AND {active}"
+        # GDPR Art. 18: a subject whose processing is restricted is only stored, never purged.
+        f" UNION ALL SELECT s.id FROM {subject} s WHERE s.processing_restricted_at IS NOT NULL"
     )
     return RawSQL(sql, [today, today] * 3)
 

@@ -664,3 +664,21 @@ def test_dashboard_panel_and_response_times(client, lena, django_capture_on_comm
     assert any(p.title == "Fulfilment of privacy requests" for p in panels_for(auditor))
     rep = UserFactory(username="radka", role=roles.ACCOUNT_REPRESENTATIVE)
     assert not any(p.title == "Fulfilment of privacy requests" for p in panels_for(rep))
+
+
+def test_retention_purges_skip_a_restricted_subject(lena):
+    import datetime
+
+    from privacyops.retention import services as retention_services
+    from privacyops.retention.models import RetentionRule
+
+    restricted, other = DataSubjectFactory(), DataSubjectFactory()
+    old = timezone.now() - datetime.timedelta(days=800)
+    for subject in (restricted, other):
+        ActivityEventFactory.create_batch(2, subject=subject, occurred_at=old)
+    DataSubject.objects.filter(pk=restricted.pk).update(processing_restricted_at=timezone.now())
+
+    rule = RetentionRule.objects.get(code="activity-events-13-months")
+    retention_services.retention_rule_run(rule=rule)
+    assert ActivityEvent.objects.filter(subject=restricted).count() == 2  # stored, untouched
+    assert not ActivityEvent.objects.filter(subject=other).exists()

@@ -551,7 +551,7 @@ def test_objection_to_marketing_opts_out_of_every_channel(
         consented_at=timezone.now(),
         source="web_form",
     )
-    request = in_progress(request_type=RequestType.OBJECTION, requester_email=EMAIL)
+    request = in_progress(request_type=RequestType.MARKETING_OPT_OUT, requester_email=EMAIL)
     to_approval(request, lena)
     assert fulfilment.completion_blockers(request)  # nothing recorded yet
     services.request_transition(request=request, to=State.IN_PROGRESS, by=lena)
@@ -682,3 +682,11 @@ def test_retention_purges_skip_a_restricted_subject(lena):
     retention_services.retention_rule_run(rule=rule)
     assert ActivityEvent.objects.filter(subject=restricted).count() == 2  # stored, untouched
     assert not ActivityEvent.objects.filter(subject=other).exists()
+
+
+def test_a_general_objection_is_weighed_by_legal_not_forced_into_a_marketing_opt_out(lena):
+    subject_in_every_model()
+    request = in_progress(request_type=RequestType.OBJECTION, requester_email=EMAIL)
+    to_approval(request, lena)
+    assert fulfilment.completion_blockers(request) == []
+    assert marketing.may_send(EMAIL, "newsletter")  # nothing done behind Legal's back

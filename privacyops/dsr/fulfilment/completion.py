@@ -44,7 +44,9 @@ def completion_blockers(request: PrivacyRequest) -> list[str]:
         request.subject_id and request.subject.processing_restricted_at
     ):
         blockers.append("Restrict the processing first.")
-    elif kind in OBJECTION_TYPES and not objection_recorded(request):
+    elif kind == RequestType.MARKETING_OPT_OUT and not objection_recorded(request):
+        # An Art. 21(1) objection may be about other processing: Legal weighs it and answers;
+        # an objection to direct marketing is simply carried out.
         blockers.append("Record the objection to direct marketing first.")
     pending = request.recipient_notifications.filter(status=RecipientNotification.Status.PENDING)
     names = [n.recipient.name for n in pending.select_related("recipient")]
@@ -112,7 +114,7 @@ def completion_outcome(request: PrivacyRequest, *, with_link: bool = True) -> st
                 f"Since {since:%d %B %Y} we only store your data and do not otherwise use it. "
                 "We will tell you before the restriction is lifted."
             )
-    elif kind in OBJECTION_TYPES:
+    elif kind in OBJECTION_TYPES and objection_recorded(request):
         lines.append(
             "You will no longer receive marketing from us by any channel. Messages about your "
             "contract and legally required notices are not affected."

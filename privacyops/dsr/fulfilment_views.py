@@ -19,8 +19,9 @@ def package_download(request, token: str):
     if request.method == "GET":
         return render(request, "dsr/package.html", {"package": package})
     try:
+        staff = request.user if request.user.is_authenticated and request.user.is_staff else None
         package, path = fulfilment.access_package_open(
-            token=token, via=request.META.get("REMOTE_ADDR", "")
+            token=token, via=request.META.get("REMOTE_ADDR", ""), by=staff
         )
     except fulfilment.PackageUnavailable as error:
         return render(request, "dsr/package.html", {"error": str(error)}, status=410)

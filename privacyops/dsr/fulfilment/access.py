@@ -175,10 +175,11 @@ def access_package_download(*, package: AccessPackage, by=None, via: str = "") -
     return _package_path(package)
 
 
-def access_package_open(*, token: str, via: str = "") -> tuple[AccessPackage, Path]:
-    """The requester opened the signed link and asked for the file."""
+def access_package_open(*, token: str, via: str = "", by=None) -> tuple[AccessPackage, Path]:
+    """Someone with the signed link asked for the file: the requester, or (`by`) a member of
+    staff signed in to the admin, who is then named in the history instead."""
     package = access_package_for_token(token)
-    return package, access_package_download(package=package, via=via)
+    return package, access_package_download(package=package, by=by, via=via)
 
 
 def access_packages_expire(*, now: datetime.datetime | None = None, worker: str = "") -> JobRun:

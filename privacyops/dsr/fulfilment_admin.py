@@ -239,6 +239,7 @@ class PrivacyRequestFulfilmentAdmin(PrivacyRequestAdmin):
             "can_change": self.has_change_permission(request, obj),
             "in_progress": obj.state == State.IN_PROGRESS,
             "awaiting_approval": obj.state == State.AWAITING_APPROVAL,
+            "redirected": obj.state == State.REDIRECTED and obj.redirect_to_id is not None,
             "is_access": kind in fulfilment.ACCESS_TYPES,
             "is_erasure": kind == RequestType.ERASURE,
             "is_rectification": kind == RequestType.RECTIFICATION,

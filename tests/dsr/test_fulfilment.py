@@ -695,3 +695,33 @@ def test_a_general_objection_is_weighed_by_legal_not_forced_into_a_marketing_opt
     to_approval(request, lena)
     assert fulfilment.completion_blockers(request) == []
     assert marketing.may_send(EMAIL, "newsletter")  # nothing done behind Legal's back
+
+
+def test_a_request_redirected_as_a_whole_still_awaits_the_customers_instruction(
+    client, lena, django_capture_on_commit_callbacks
+):
+    subject = DataSubjectFactory(full_name="Ivo Stoev")
+    ContactPointFactory(subject=subject, value="ivo@example.com")
+    customer = AccountFactory(company_name="Hosted Co", license_holder_email="dpo@hosted.example")
+    dataset = CustomerDataset.objects.create(
+        account=customer, name="Support tickets", contents="Tickets", location="eu"
+    )
+    dataset.subjects.add(subject)
+    request = in_progress(request_type=RequestType.ERASURE, requester_email="ivo@example.com")
+    response = client.post(
+        reverse("admin:dsr_privacyrequest_next_step", args=[request.pk]),
+        {"step": State.REDIRECTED, "text": "Only the customer's data.", "account": customer.pk},
+    )
+    assert response.status_code == 302
+    page = client.get(fulfilment_url(request))
+    assert b"Await the customer" in page.content
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert act(client, request, "forward").status_code == 302
+    assert mail.outbox == []  # the redirection already wrote to both
+    forward = CustomerDataForward.objects.get(request=request, account=customer)
+    assert list(forward.datasets.all()) == [dataset]
+    act(client, request, "instruction", forward=forward.pk, instruction="remove", text="Delete")
+    act(client, request, "carry_out", forward=forward.pk)
+    assert not dataset.subjects.filter(pk=subject.pk).exists()

@@ -11,6 +11,7 @@ from .. import letters
 from ..fulfilment_models import (
     CustomerDataForward,
 )
+from ..lifecycle import State
 from ..models import PrivacyRequest
 from .base import (
     FulfilmentError,
@@ -34,6 +35,8 @@ def customer_data_forward(*, request: PrivacyRequest, by) -> list[CustomerDataFo
     """Forward the request to each customer whose hosted data holds the person; tell the
     requester. Nothing in that data changes until the customer's instruction is recorded."""
     request = _locked(request)
+    if request.state == State.REDIRECTED and request.redirect_to_id:
+        return [_record_redirection(request, by)]
     if not request.is_open:
         raise FulfilmentError("The request is closed.")
     held = customer_data_of(request.subject)
@@ -73,6 +76,30 @@ def customer_data_forward(*, request: PrivacyRequest, by) -> list[CustomerDataFo
             context={"forwarded_to": [f.account for f in made]},
         )
     return made
+
+
+def _record_redirection(request: PrivacyRequest, by) -> CustomerDataForward:
+    """A request redirected as a whole (services.request_redirect already wrote to the customer
+    and the requester): keep a forwarding record so the customer's instruction can be recorded."""
+    account = request.redirect_to
+    forward, new = CustomerDataForward.objects.get_or_create(
+        request=request,
+        account=account,
+        defaults={
+            "forwarded_by": by,
+            "sent_to": account.license_holder_email,
+            "forwarded_at": request.closed_at or timezone.now(),
+        },
+    )
+    if new:
+        forward.datasets.set(customer_data_of(request.subject).get(account, []))
+        _event(
+            request,
+            by=by,
+            note=f"Redirection to {account.company_name} recorded, to await its instruction.",
+            forwards=[forward.pk],
+        )
+    return forward
 
 
 @transaction.atomic

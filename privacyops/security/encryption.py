@@ -52,8 +52,9 @@ class _EmptyStaysEmpty:
     """Two corrections to the library's fields.
 
     - It stores "" as NULL; our columns are NOT NULL and blank means "none".
-    - Its `clean` sets a "do not decrypt" flag on the (shared) field and forgets to clear it
-      when validation fails, after which every read returns ciphertext: clear it always.
+    - Its `clean` sets a "do not decrypt" flag on the field, which is shared by every thread,
+      and leaves it set when validation fails, after which reads return ciphertext. Here
+      `clean` validates the plain value with Django's own field logic and sets no flag.
     """
 
     def get_prep_value(self, value):
@@ -62,10 +63,13 @@ class _EmptyStaysEmpty:
         return super().get_prep_value(value)
 
     def clean(self, value, model_instance):
-        try:
-            return super().clean(value, model_instance)
-        finally:
-            self.__dict__.pop("_already_decrypted", None)
+        django_field = next(
+            cls for cls in type(self).__mro__ if cls.__module__.startswith("django.db.models")
+        )
+        value = django_field.to_python(self, value)
+        self.validate(value, model_instance)
+        self.run_validators(value)
+        return value
 
 
 class EncryptedSearchableCharField(_EmptyStaysEmpty, EncryptedCharField):

@@ -249,6 +249,10 @@ class PrivacyRequestFulfilmentAdmin(PrivacyRequestAdmin):
             "subject": subject,
             "match_form": MatchForm(),
             "packages": obj.access_packages.select_related("job_run"),
+            # The page reloads itself while a package is being built, to show the progress.
+            "building": obj.access_packages.filter(
+                status__in=[AccessPackage.Status.QUEUED, AccessPackage.Status.BUILDING]
+            ).exists(),
             "certificates": obj.erasure_certificates.select_related("executed_by"),
             "notices": [
                 (n, NoticeForm(initial={"notification": n.pk}))

@@ -160,9 +160,13 @@ def test_access_package_built_in_a_task_stored_privately_downloaded_by_signed_li
 
     page = client.get(fulfilment_url(request))
     assert page.status_code == 200 and b"Build the package" in page.content
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=False) as queued:
         response = act(client, request, "build_package")
     assert response.status_code == 302
+    assert b'http-equiv="refresh"' in client.get(fulfilment_url(request)).content  # progress
+    for callback in queued:
+        callback()  # the transaction commits: the task runs (eagerly here)
+    assert b'http-equiv="refresh"' not in client.get(fulfilment_url(request)).content
 
     package = AccessPackage.objects.get(request=request)
     assert package.status == AccessPackage.Status.READY

@@ -14,6 +14,7 @@ from privacyops.security.encryption import (
     EncryptedContactEmailField,
     EncryptedContactTextField,
     EncryptedSearchableCharField,
+    blind_index,
 )
 
 ADULT_AGE = 18  # the policy: "not intended for children under the age of 18"
@@ -152,6 +153,16 @@ class ContactPoint(models.Model):
         if update_fields is not None and "value" in update_fields:
             kwargs["update_fields"] = {*update_fields, "value_index"}
         super().save(*args, **kwargs)
+
+    def validate_constraints(self, exclude=None):
+        # The uniqueness of a value is enforced on its keyed hash, which a form never edits:
+        # compute it here so a duplicate is a form error, not a database error.
+        if self.kind == self.Kind.EMAIL and self.value:
+            self.value = self.value.strip().lower()
+        self.value_index = blind_index(self.value)
+        if exclude and "value" not in exclude:
+            exclude = set(exclude) - {"value_index"}
+        super().validate_constraints(exclude=exclude)
 
 
 class Account(models.Model):

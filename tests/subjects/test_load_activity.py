@@ -242,3 +242,21 @@ def test_a_failing_background_batch_stops_the_load_and_keeps_earlier_batches(tmp
     monkeypatch.setattr(services, "_write_events", original)
     resumed = services.activity_events_load(path=path, batch_size=3)
     assert resumed.resumed_after_line == 3 and ActivityEvent.objects.count() == 10
+
+
+def test_last_activity_moves_forward_by_the_day_not_by_every_event(tmp_path):
+    import datetime
+
+    ana = DataSubjectFactory(
+        login_name="ana", last_activity_at=datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC)
+    )
+    same_day = write_jsonl(tmp_path / "a.jsonl", [event(1, login="ana")])  # 10:01 that day
+    services.activity_events_load(path=same_day)
+    ana.refresh_from_db()
+    assert ana.last_activity_at.isoformat() == "2026-03-01T09:00:00+00:00"
+    later = write_jsonl(
+        tmp_path / "b.jsonl", [event(2, login="ana", occurred_at="2026-03-04T08:00:00+00:00")]
+    )
+    services.activity_events_load(path=later)
+    ana.refresh_from_db()
+    assert ana.last_activity_at.isoformat() == "2026-03-04T08:00:00+00:00"

@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--batch-size", type=int, default=5000)
+        parser.add_argument("--batch-size", type=int, default=25_000, help="lines per transaction")
 
     def handle(self, *args, file, batch_size, **options):
         def progress(done, total, loaded, rejected):

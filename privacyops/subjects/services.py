@@ -399,6 +399,6 @@ def activity_events_load(
         summary=summary,
         detail=detail,
     )
-    if progress:
+    if progress and summary.get("committed_through_line") != run.progress_done:
         progress(run.progress_done, total_lines, result.loaded, result.rejected_count)
     return result

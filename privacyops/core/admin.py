@@ -52,7 +52,7 @@ def jobs_panel(user) -> dashboard.Panel | None:
             "Last worker heartbeat",
             f"{timesince(beat.started_at, timezone.now())} ago ({beat.worker})"
             if beat
-            else "never: is a Celery worker running?",
+            else "none yet (beat sends one every 5 minutes; if none comes, no worker runs)",
         )
     ]
     for run in selectors.recent_job_runs(limit=5):

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 
 from privacyops.core.admin import ReadOnlyRecordAdmin
 from privacyops.core.admin_mixins import SpreadsheetExportMixin, SpreadsheetImportExportMixin
+from privacyops.subjects.admin import RestrictedSubjectsNotExportedMixin
 from privacyops.subjects.models import DataSubject
 
 from . import selectors, services
@@ -54,7 +55,10 @@ def _suppressed_message(request, result) -> None:
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(SpreadsheetImportExportMixin, ReadOnlyRecordAdmin):
+class SubscriptionAdmin(
+    RestrictedSubjectsNotExportedMixin, SpreadsheetImportExportMixin, ReadOnlyRecordAdmin
+):
+    restricted_subject_path = "subject"
     resource_classes = [SubscriptionResource]
     list_display = (
         "email",
@@ -149,7 +153,10 @@ class SubscriptionAdmin(SpreadsheetImportExportMixin, ReadOnlyRecordAdmin):
 
 
 @admin.register(SubscriptionEvent)
-class SubscriptionEventAdmin(SpreadsheetExportMixin, ReadOnlyRecordAdmin):
+class SubscriptionEventAdmin(
+    RestrictedSubjectsNotExportedMixin, SpreadsheetExportMixin, ReadOnlyRecordAdmin
+):
+    restricted_subject_path = "subscription__subject"
     list_display = ("at", "kind", "subscription", "method", "by")
     list_filter = ("kind",)
     search_fields = ("subscription__email",)

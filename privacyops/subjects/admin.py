@@ -46,6 +46,17 @@ def _ip_or_none(text: str) -> str | None:
         return None
 
 
+class RestrictedSubjectsNotExportedMixin:
+    """Exports leave out subjects whose processing is restricted (GDPR Art. 18)."""
+
+    restricted_subject_path = ""
+
+    def get_export_queryset(self, request):
+        return selectors.without_restricted_subjects(
+            super().get_export_queryset(request), subject_path=self.restricted_subject_path
+        )
+
+
 class LargeTableAdmin(admin.ModelAdmin):
     paginator = CappedCountPaginator
     show_full_result_count = False
@@ -83,7 +94,12 @@ class AccountContactInline(admin.TabularInline):
 
 
 @admin.register(DataSubject)
-class DataSubjectAdmin(AccessLoggedAdminMixin, AllOrNothingImportMixin, LargeTableAdmin):
+class DataSubjectAdmin(
+    RestrictedSubjectsNotExportedMixin,
+    AccessLoggedAdminMixin,
+    AllOrNothingImportMixin,
+    LargeTableAdmin,
+):
     access_log_subject = ""  # every view and export goes to the access log
     resource_classes = [DataSubjectResource]
     list_display = (
@@ -186,7 +202,14 @@ class DataSubjectAdmin(AccessLoggedAdminMixin, AllOrNothingImportMixin, LargeTab
 
 
 @admin.register(ContactPoint)
-class ContactPointAdmin(AccessLoggedAdminMixin, AllOrNothingImportMixin, LargeTableAdmin):
+class ContactPointAdmin(
+    RestrictedSubjectsNotExportedMixin,
+    AccessLoggedAdminMixin,
+    AllOrNothingImportMixin,
+    LargeTableAdmin,
+):
+    restricted_subject_path = "subject"
+
     access_log_subject = "subject"  # every view and export goes to the access log
     resource_classes = [ContactPointResource]
     list_display = ("value", "kind", "is_primary", "subject", "created_at")

@@ -11,8 +11,9 @@ time order, as ingestion makes them; no event within a week of the cutoff, so th
 between the measurements never move a row across it). Each measurement starts from the same
 freshly loaded, vacuumed and analysed table:
 
-  (a) this engine: `retention_rule_run` of the seeded 13-month rule (keyset windows of
-      RETENTION_WINDOW_SIZE keys, one transaction each, checkpoints, held count, records);
+  (a) this engine: `retention_rule_run` of the seeded 13-month rule (windows of
+      RETENTION_WINDOW_SIZE rows along the events' time index, one transaction each,
+      checkpoints, held count, records);
   (b) the floor: one raw SQL DELETE of the same rows;
   (c) QuerySet.delete() with a pre_delete receiver connected, on the first `--slice`
       expired rows only (the collector loads every object into memory), extrapolated
@@ -23,6 +24,7 @@ import argparse
 import datetime
 import os
 import platform
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -97,9 +99,9 @@ def load() -> None:
 
 def expected(cutoff) -> tuple[int, int]:
     ((purge, held),) = sql(
-        f"""SELECT count(*) FILTER (WHERE h.subject_id IS NULL),
+        """SELECT count(*) FILTER (WHERE h.subject_id IS NULL),
                    count(*) FILTER (WHERE h.subject_id IS NOT NULL)
-            FROM {TABLE} e LEFT JOIN (SELECT DISTINCT subject_id FROM retention_legalhold
+            FROM bench_events e LEFT JOIN (SELECT DISTINCT subject_id FROM retention_legalhold
                                       WHERE released_at IS NULL) h USING (subject_id)
             WHERE e.occurred_at <= %s""",
         [cutoff],
@@ -115,6 +117,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=5_000_000)
     parser.add_argument("--slice", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of (a) and (b)")
+    parser.add_argument("--skip-orm", action="store_true", help="leave out (c)")
     args = parser.parse_args()
     db = settings.DATABASES["default"]
     if "postgresql" not in db["ENGINE"] or "bench" not in db["NAME"]:
@@ -126,7 +130,7 @@ def main() -> None:
     print(
         f"# {platform.node()} {platform.machine()} {os.cpu_count()} cores, "
         f"{sql('SELECT version()')[0][0].split(' on ')[0]}, window "
-        f"{settings.RETENTION_WINDOW_SIZE} keys"
+        f"{settings.RETENTION_WINDOW_SIZE} rows"
     )
 
     t = time.perf_counter()
@@ -150,43 +154,69 @@ def main() -> None:
         ]
     )
     fill_template(args.rows, first)
+    # Statistics as autovacuum would keep them in production (it may be off on a test VM).
+    sql("ANALYZE subjects_datasubject")
+    sql("ANALYZE retention_legalhold")
     print(f"setup: {time.perf_counter() - t:.0f} s; load average {os.getloadavg()[0]:.1f}")
 
     rule = RetentionRule.objects.get(code="activity-events-13-months")
     RetentionRule.objects.exclude(pk=rule.pk).update(is_active=False)
     cutoff = rule.cutoff()
-    results = {}
-
-    # (a) the engine
-    load()
     to_purge, held = expected(cutoff)
     print(
         f"rows {args.rows}: {to_purge} to purge, {held} expired but held, "
         f"{args.rows - to_purge - held} fresh"
     )
-    t = time.perf_counter()
-    run = services.retention_rule_run(rule=rule)
-    results["a"] = time.perf_counter() - t
-    assert run.status == "succeeded", run.errors
-    assert run.rows_deleted == to_purge and run.rows_skipped_held == held, run
-    assert remaining() == args.rows - to_purge
-    print(
-        f"(a) engine:           {results['a']:8.1f} s  ({run.rows_deleted} deleted, "
-        f"{run.rows_skipped_held} kept under hold)"
-    )
 
-    # (b) the floor: one raw DELETE of the same rows
-    load()
-    t = time.perf_counter()
-    deleted = sql(
-        f"""DELETE FROM {TABLE} e WHERE e.occurred_at <= %s AND NOT EXISTS (
-                SELECT 1 FROM retention_legalhold h
-                WHERE h.subject_id = e.subject_id AND h.released_at IS NULL)""",
-        [cutoff],
+    def engine_run() -> float:
+        PurgeRun.objects.all().delete()
+        t = time.perf_counter()
+        run = services.retention_rule_run(rule=rule)
+        seconds = time.perf_counter() - t
+        assert run.status == "succeeded", run.errors
+        assert run.rows_deleted == to_purge and run.rows_skipped_held == held, run
+        assert remaining() == args.rows - to_purge
+        return seconds
+
+    def floor_run() -> float:
+        t = time.perf_counter()
+        deleted = sql(
+            f"""DELETE FROM {TABLE} e WHERE e.occurred_at <= %s AND NOT EXISTS (
+                    SELECT 1 FROM retention_legalhold h
+                    WHERE h.subject_id = e.subject_id AND h.released_at IS NULL)""",
+            [cutoff],
+        )
+        seconds = time.perf_counter() - t
+        assert deleted == to_purge, deleted
+        return seconds
+
+    # (a) and (b) in pairs, each from a freshly loaded table; every other pair (b) goes
+    # first, so neither always runs on a warmer machine.
+    ratios, engine_times, floor_times = [], [], []
+    for round_ in range(args.repeat):
+        order = [("a", engine_run), ("b", floor_run)]
+        times = {}
+        for name, measure in order if round_ % 2 == 0 else reversed(order):
+            load()
+            times[name] = measure()
+        engine_times.append(times["a"])
+        floor_times.append(times["b"])
+        ratios.append(times["a"] / times["b"])
+        print(
+            f"round {round_ + 1}: (a) engine {times['a']:.2f} s, (b) raw SQL DELETE "
+            f"{times['b']:.2f} s, (a)/(b) {ratios[-1]:.2f}; load average {os.getloadavg()[0]:.1f}"
+        )
+    results = {"a": statistics.median(engine_times), "b": statistics.median(floor_times)}
+    print(
+        f"(a) engine:           {results['a']:8.2f} s  (median of {args.repeat}; "
+        f"{to_purge} deleted, {held} kept under hold)"
     )
-    results["b"] = time.perf_counter() - t
-    assert deleted == to_purge, deleted
-    print(f"(b) raw SQL DELETE:   {results['b']:8.1f} s  ({deleted} deleted)")
+    print(f"(b) raw SQL DELETE:   {results['b']:8.2f} s  (median of {args.repeat})")
+    per_round = ", ".join(f"{r:.2f}" for r in ratios)
+    print(f"(a)/(b) per round: {per_round}; median {statistics.median(ratios):.2f}")
+    if args.skip_orm:
+        finish()
+        return
 
     # (c) QuerySet.delete() with a pre_delete receiver, on a slice
     load()
@@ -211,10 +241,11 @@ def main() -> None:
         f"extrapolated to {to_purge}: {results['c']:.0f} s"
     )
 
-    print(
-        f"ratio (a)/(b): {results['a'] / results['b']:.2f}   "
-        f"(c)/(b): {results['c'] / results['b']:.0f} (extrapolated)"
-    )
+    print(f"(c)/(b): {results['c'] / results['b']:.0f} (extrapolated)")
+    finish()
+
+
+def finish() -> None:
     sql(f"TRUNCATE {TABLE}")
     sql("DROP TABLE IF EXISTS bench_events")
     print(f"# finished {datetime.datetime.now(datetime.UTC):%H:%M} UTC")

@@ -23,6 +23,7 @@ from privacyops.core.erasure import MASK_TEXT, Strategy, erased_value, is_erased
 from privacyops.core.registry import Registration
 from privacyops.subjects.models import Account, AccountContact, DataSubject
 
+from . import policy
 from .models import LegalHold, RetentionRule
 
 Clock = RetentionRule.Clock
@@ -73,24 +74,34 @@ def _date_q(model, path: str, cutoff) -> Q | None:
     return None
 
 
-def clock_q(rule: RetentionRule, registration: Registration, cutoff) -> Q | None:
-    """Rows whose retention clock has run past `cutoff`; None when the clock does not apply."""
+def _clock_path(rule: RetentionRule, registration: Registration) -> str | None:
+    """The date field a clock read straight off the record runs from (on the record itself, or
+    on the record it belongs to); None for clocks of the subject or the account."""
     model = registration.model
     if rule.clock == Clock.COLLECTED_AT:
         name = next((n for n in COLLECTION_FIELDS if _field(model, n)), None)
-        name = name or registration.retention_clock
-        return _date_q(model, name, cutoff) if name else None
+        return name or registration.retention_clock
     if rule.clock == Clock.REGISTRY_DATE:
-        name = registration.retention_clock
-        return _date_q(model, name, cutoff) if name else None
+        return registration.retention_clock
     if rule.clock == Clock.REQUEST_CLOSED:
         # The record's own closing date, or that of the record it belongs to (a request's
         # history runs from the request's closing).
         if _field(model, "closed_at") and not issubclass(model, Account):
-            return _date_q(model, "closed_at", cutoff)
+            return "closed_at"
         if _field(model, "request__closed_at"):
-            return _date_q(model, "request__closed_at", cutoff)
-        return None
+            return "request__closed_at"
+    return None
+
+
+DATE_CLOCKS = (Clock.COLLECTED_AT, Clock.REGISTRY_DATE, Clock.REQUEST_CLOSED)
+
+
+def clock_q(rule: RetentionRule, registration: Registration, cutoff) -> Q | None:
+    """Rows whose retention clock has run past `cutoff`; None when the clock does not apply."""
+    model = registration.model
+    if rule.clock in DATE_CLOCKS:
+        path = _clock_path(rule, registration)
+        return _date_q(model, path, cutoff) if path else None
     if rule.clock == Clock.LAST_ACTIVITY:
         if not _simple_subject_path(registration):
             return None
@@ -274,8 +285,8 @@ def _fast_deletable(model) -> bool:
     )
 
 
-def delete_window(qs: models.QuerySet, lo: int, hi: int) -> int:
-    window = qs.filter(pk__gte=lo, pk__lt=hi)
+def delete_window(qs: models.QuerySet, window: Q) -> int:
+    window = qs.filter(window)
     if _fast_deletable(qs.model):
         # Deliberately no pre/post_delete signals: the PurgeRun is the record of disposal.
         return window._raw_delete(window.db)
@@ -301,11 +312,11 @@ def _erased_q(model, name: str, strategy: Strategy) -> Q:
 
 
 def anonymise_window(
-    qs: models.QuerySet, registration: Registration, lo: int, hi: int, *, salt: str
+    qs: models.QuerySet, registration: Registration, window: Q, *, salt: str
 ) -> int:
     model = registration.model
     strategies: dict[str, Strategy] = dict(registration.erasure)
-    window = qs.filter(pk__gte=lo, pk__lt=hi)
+    window = qs.filter(window)
     not_erased = Q(pk__in=[])
     for name, strategy in strategies.items():
         not_erased |= ~_erased_q(model, name, strategy)
@@ -331,6 +342,103 @@ def anonymise_window(
         nullable = model._meta.get_field(name).null
         values[name] = erased_value("x", strategy, salt=salt, nullable=nullable)
     return window.update(**values, **extra)
+
+
+# --- Windows ------------------------------------------------------------------------------
+#
+# A run works through a kind of record in windows of about RETENTION_WINDOW_SIZE rows, one
+# transaction each, and checkpoints where it got to. Where the rule's clock is a column of the
+# record that an index leads with (an activity event's `occurred_at`), windows walk that index
+# from the oldest row up to the cutoff: rows still within their period are never visited, and
+# no window rescans the index entries of rows an earlier window deleted. Otherwise windows are
+# ranges of the primary key over the whole table.
+
+
+def window_column(rule: RetentionRule, registration: Registration) -> str | None:
+    """The record's own clock column when an index leads with it, else None."""
+    if rule.clock not in DATE_CLOCKS:
+        return None
+    path = _clock_path(rule, registration)
+    if not path or "__" in path:
+        return None
+    model = registration.model
+    field = _field(model, path)
+    if not isinstance(field, models.DateField):  # DateTimeField is a DateField too
+        return None
+    if field.db_index or field.unique:
+        return path
+    leading = {index.fields[0].lstrip("-") for index in model._meta.indexes if index.fields}
+    return path if path in leading else None
+
+
+def window_start(rule: RetentionRule, registration: Registration) -> dict:
+    """The checkpoint of a run that has done nothing yet on this kind of record."""
+    column = window_column(rule, registration)
+    if column:
+        return {"column": column, "after": None, "done": False, "held": None}
+    lo, hi = key_range(registration.model)
+    return {"next": lo or 0, "last": hi if hi is not None else -1, "held": None}
+
+
+def _after(column: str, key) -> Q:
+    """Strictly after (clock, pk) in clock order; the bare range lets the index find it."""
+    at, pk = key
+    return Q(**{f"{column}__gte": at}) & (
+        Q(**{f"{column}__gt": at}) | Q(**{column: at, "pk__gt": pk})
+    )
+
+
+def _up_to(column: str, key) -> Q:
+    at, pk = key
+    return Q(**{f"{column}__lte": at}) & (
+        Q(**{f"{column}__lt": at}) | Q(**{column: at, "pk__lte": pk})
+    )
+
+
+def _key_to_json(key) -> list:
+    at, pk = key
+    return [at.isoformat(), pk]
+
+
+def _key_from_json(model, column: str, value) -> tuple | None:
+    if value is None:
+        return None
+    at, pk = value
+    return model._meta.get_field(column).to_python(at), pk
+
+
+def windows(selection: Selection, state: dict, size: int, *, cutoff):
+    """The windows still to do from `state`: (filter of the window's rows, checkpoint after it).
+
+    Each next window is found only once the one before it has committed, so a resumed run
+    starts exactly where the checkpoint says.
+    """
+    if size <= 0:
+        raise ValueError("A window must hold at least one row")
+    if "column" not in state:
+        for lo, hi in policy.windows(state["next"], state["last"], size):
+            yield Q(pk__gte=lo, pk__lt=hi), {"next": hi}
+        return
+    model, column = selection.registration.model, state["column"]
+    ordered = (
+        model._base_manager.filter(_date_q(model, column, cutoff))
+        .order_by(column, "pk")
+        .values_list(column, "pk")
+    )
+    done = state.get("done", False)
+    after = _key_from_json(model, column, state.get("after"))
+    while not done:
+        rest = ordered.filter(_after(column, after)) if after else ordered
+        # The last row of this window: `size` rows on along the clock index (index only).
+        end = next(iter(rest[size - 1 : size]), None)
+        window = _after(column, after) if after else Q()
+        if end is None:
+            window &= _date_q(model, column, cutoff)
+            done = True
+        else:
+            window &= _up_to(column, end)
+            after = end
+        yield window, {"after": _key_to_json(after) if after else None, "done": done}
 
 
 def key_range(model) -> tuple[int | None, int | None]:

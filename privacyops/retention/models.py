@@ -298,7 +298,9 @@ class PurgeRun(models.Model):
     rows_skipped_held = models.PositiveBigIntegerField("records kept under legal hold", default=0)
     errors = models.TextField("errors", blank=True)
     worker = models.CharField("worker", max_length=200, blank=True)
-    # Per kind of record: {"label": {"next": first key not yet done, "last": highest key}}.
+    # Per kind of record, where the run got to: along the clock index,
+    # {"column", "after": [clock, key] of the last row done, "done"}; along the primary key,
+    # {"next": first key not yet done, "last": highest key}. Both also keep "held".
     # Written in the same transaction as each window's deletion, so a killed run resumes
     # exactly where its last committed window ended.
     checkpoint = models.JSONField("progress checkpoint", default=dict, blank=True)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from privacyops.core import registry
 from privacyops.core.models import JobRun
-from privacyops.retention import services
+from privacyops.retention import engine, services
 from privacyops.retention.models import (
     DispositionReview,
     LegalHold,
@@ -17,7 +17,12 @@ from privacyops.retention.models import (
     RetentionRule,
 )
 from privacyops.subjects.models import AccountContact, ActivityEvent, ContactPoint, DataSubject
-from tests.factories import AccountFactory, ContactPointFactory, DataSubjectFactory
+from tests.factories import (
+    AccountFactory,
+    ActivityEventFactory,
+    ContactPointFactory,
+    DataSubjectFactory,
+)
 
 from .conftest import event, months_ago
 
@@ -64,7 +69,60 @@ def test_small_windows_give_the_same_result(settings, legal, events_rule):
     assert run.rows_deleted == 5
     assert ActivityEvent.objects.count() == 3
     state = run.checkpoint["subjects.ActivityEvent"]
-    assert state["next"] > state["last"]
+    assert state["column"] == "occurred_at" and state["done"]
+
+
+def _windows(rule, size):
+    registration = registry.registration_for(ActivityEvent)
+    cutoff = rule.cutoff()
+    selection = engine.select(rule, registration, cutoff=cutoff)
+    state = engine.window_start(rule, registration)
+    return [
+        (set(ActivityEvent.objects.filter(window).values_list("pk", flat=True)), progress)
+        for window, progress in engine.windows(selection, state, size, cutoff=cutoff)
+    ]
+
+
+def test_windows_walk_the_clock_index_and_never_visit_fresh_rows(events_rule):
+    subject = DataSubjectFactory()
+    expired = [event(subject, months).pk for months in (20, 14, 19, 15, 18, 16, 17)]
+    fresh = {event(subject, months).pk for months in (1, 2, 12)}
+
+    windows = _windows(events_rule, 3)
+
+    assert [len(rows) for rows, _ in windows] == [3, 3, 1]
+    # Oldest first, each row in exactly one window, no fresh row in any.
+    by_age = list(reversed(expired))
+    by_age.sort(key=lambda pk: ActivityEvent.objects.get(pk=pk).occurred_at)
+    assert [rows for rows, _ in windows] == [set(by_age[:3]), set(by_age[3:6]), set(by_age[6:])]
+    assert not fresh & set().union(*(rows for rows, _ in windows))
+    assert [progress["done"] for _, progress in windows] == [False, False, True]
+
+
+def test_windows_split_rows_with_the_same_clock_by_key(settings, events_rule):
+    settings.RETENTION_WINDOW_SIZE = 2
+    subject = DataSubjectFactory()
+    at = months_ago(20)
+    same = [ActivityEventFactory(subject=subject, occurred_at=at).pk for _ in range(5)]
+    event(subject, 1)
+
+    windows = _windows(events_rule, 2)
+
+    assert [len(rows) for rows, _ in windows] == [2, 2, 1]
+    assert set().union(*(rows for rows, _ in windows)) == set(same)
+    assert _run(events_rule).rows_deleted == 5
+    assert ActivityEvent.objects.count() == 1
+
+
+def test_a_clock_without_an_index_falls_back_to_key_windows(events_rule):
+    from privacyops.marketing.models import Subscription
+
+    rule = RetentionRule(clock=RetentionRule.Clock.REGISTRY_DATE)
+    subscriptions = registry.registration_for(Subscription)  # no index on `updated_at`
+    assert engine.window_column(rule, subscriptions) is None
+    assert "next" in engine.window_start(rule, subscriptions)
+    events = registry.registration_for(ActivityEvent)
+    assert engine.window_column(events_rule, events) == "occurred_at"
 
 
 def test_a_hold_on_an_account_covers_its_contacts_and_ends_with_its_period(legal, events_rule):
@@ -270,6 +328,40 @@ def test_a_dead_run_is_marked_interrupted_and_the_next_run_resumes_it(settings, 
     assert dead.rows_deleted + run.rows_deleted == 9
     assert not ActivityEvent.objects.exists()
     assert RetentionEvent.objects.filter(kind="run_interrupted", run=dead).exists()
+
+
+def test_a_dead_run_along_the_clock_index_resumes_after_its_last_window(events_rule):
+    subject = DataSubjectFactory()
+    events = sorted((event(subject, 14 + i) for i in range(9)), key=lambda e: (e.occurred_at, e.pk))
+    fresh = event(subject, 2)
+    # Killed after its first window of three: the three oldest are gone, the checkpoint
+    # names the last of them.
+    last_done = events[2]
+    ActivityEvent.objects.filter(pk__in=[e.pk for e in events[:3]]).delete()
+    dead = PurgeRun.objects.create(
+        rule=events_rule,
+        cutoff=events_rule.cutoff(),
+        action="delete",
+        rows_deleted=3,
+        checkpoint={
+            "subjects.ActivityEvent": {
+                "column": "occurred_at",
+                "after": [last_done.occurred_at.isoformat(), last_done.pk],
+                "done": False,
+                "held": 0,
+            }
+        },
+    )
+    RetentionRule.objects.filter(pk=events_rule.pk).update(
+        lease_owner=uuid.uuid4().hex,
+        lease_expires_at=timezone.now() - datetime.timedelta(seconds=1),
+    )
+
+    run = _run(events_rule)
+
+    assert run.resumed_from == dead and run.rows_deleted == 6
+    assert list(ActivityEvent.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert run.checkpoint["subjects.ActivityEvent"]["done"]
 
 
 def test_erase_honours_legal_holds(legal):

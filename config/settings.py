@@ -202,7 +202,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 # --- Retention purges (privacyops.retention) -------------------------------------------------
-# Keys per purge window (one transaction each) and how long a run holds its rule's lease
+# Rows (or keys) per purge window (one transaction each) and how long a run holds its rule's lease
 # before another worker may take over (a killed worker's run is then marked interrupted).
 RETENTION_WINDOW_SIZE = env.int("RETENTION_WINDOW_SIZE", default=100_000)
 RETENTION_LEASE_SECONDS = env.int("RETENTION_LEASE_SECONDS", default=600)

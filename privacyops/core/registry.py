@@ -50,6 +50,9 @@ class Registration:
     retention_clock: str | None
     keep_reason: str = ""
     account_path: str | None = None
+    # How retention removes rows that plain deletion cannot (a record with a file of its own
+    # that other tables PROTECT): a function of a QuerySet returning how many rows it removed.
+    dispose: Callable[[models.QuerySet], int] | None = None
 
     @property
     def label(self) -> str:
@@ -89,6 +92,7 @@ def register(
     retention_clock: str | None = None,
     keep_reason: str = "",
     account_path: str | None = None,
+    dispose: Callable[[models.QuerySet], int] | None = None,
 ) -> Registration:
     if category not in CATEGORY_NAMES:
         raise ValueError(f"Unknown information category {category!r}")
@@ -103,6 +107,7 @@ def register(
         retention_clock=retention_clock,
         keep_reason=keep_reason,
         account_path=account_path,
+        dispose=dispose,
     )
     _registrations[model._meta.label] = registration
     return registration

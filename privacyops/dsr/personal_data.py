@@ -2,6 +2,7 @@
 
 from privacyops.core import registry
 
+from .disposal import privacy_requests_dispose
 from .models import MessageTemplate, PrivacyRequest, ReminderSent, RequestEvent
 
 # A request and its history are the evidence that a right was honoured (GDPR Art. 5(2),
@@ -32,6 +33,7 @@ registry.register(
     erasure=registry.DELETE_ROW,
     retention_clock="closed_at",
     keep_reason=EVIDENCE,
+    dispose=privacy_requests_dispose,
 )
 registry.register(
     RequestEvent,

@@ -61,7 +61,8 @@ def _window_settings() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT set_config('synchronous_commit', 'off', true), set_config('jit', 'off', true)"
+                "SELECT set_config('synchronous_commit', 'off', true), "
+                "set_config('jit', 'off', true)"
             )
 
 

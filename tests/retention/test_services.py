@@ -425,3 +425,58 @@ def test_each_clock_reaches_the_date_it_names():
     # An account's closing is not a request's closing; events belong to no account.
     assert engine.clock_q(rule("request_closed"), accounts, now) is None
     assert engine.clock_q(rule("account_closed"), events, now) is None
+
+
+def test_old_closed_privacy_requests_go_with_their_whole_file_once_legal_approves(
+    legal, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from privacyops.dsr import fulfilment
+    from privacyops.dsr.fulfilment.access import _package_path
+    from privacyops.dsr.fulfilment_models import ErasureCertificate
+    from privacyops.dsr.models import PrivacyRequest, RequestEvent
+    from tests.dsr.factories import submit
+    from tests.dsr.fulfilment_rows import fulfilment_row
+
+    settings.PRIVATE_STORAGE_ROOT = str(tmp_path)
+    package = fulfilment_row("dsr.AccessPackage")
+    package = fulfilment.access_package_build(package_id=package.pk)
+    package_file = _package_path(package)
+    assert package_file.exists()
+    erased = fulfilment_row("dsr.ErasureCertificate").request
+    held = fulfilment_row("dsr.SubjectChange").request
+    old = [package.request, erased]
+    recent, repeat, still_open = submit(), submit(), submit()
+    PrivacyRequest.objects.filter(pk=repeat.pk).update(duplicate_of=package.request)
+    four_years_ago = timezone.now() - datetime.timedelta(days=4 * 366)
+    PrivacyRequest.objects.filter(pk__in=[r.pk for r in [*old, held]]).update(
+        state="completed", closed_at=four_years_ago
+    )
+    PrivacyRequest.objects.filter(pk=recent.pk).update(
+        state="completed", closed_at=timezone.now() - datetime.timedelta(days=40)
+    )
+    services.legal_hold_place(
+        by=legal, matter="Complaint to the CPDP", reason="r", subject=held.subject
+    )
+    rule = RetentionRule.objects.get(code="privacy-requests-3-years")
+    assert rule.processing_activity.code == "privacy-requests"
+
+    review = _run(rule).review
+    assert review.rows_found == 2 and PrivacyRequest.objects.count() == 6  # nothing yet
+
+    services.disposition_review_approve(review=review, by=legal, comment="No complaint pending")
+    with django_capture_on_commit_callbacks(execute=True):
+        disposal = _run(rule)
+
+    assert (disposal.rows_deleted, disposal.rows_skipped_held) == (2, 1)
+    assert set(PrivacyRequest.objects.values_list("pk", flat=True)) == {
+        recent.pk,
+        repeat.pk,
+        still_open.pk,
+        held.pk,
+    }
+    assert not RequestEvent.objects.filter(request_id__in=[r.pk for r in old]).exists()
+    assert not ErasureCertificate.objects.exists()
+    assert not package_file.exists()
+    repeat.refresh_from_db()
+    assert repeat.duplicate_of is None
+    assert RequestEvent.objects.filter(request=held).exists()  # under hold: all of it kept

@@ -298,6 +298,22 @@ def test_a_rule_another_worker_holds_is_skipped(events_rule):
     assert _run(events_rule).rows_deleted == 1
 
 
+def _dead_run(rule, state: dict) -> PurgeRun:
+    """What a worker killed after its first window of three leaves: a run still 'running'
+    with that window's deletions counted, and a lease nobody renews any more."""
+    RetentionRule.objects.filter(pk=rule.pk).update(
+        lease_owner=uuid.uuid4().hex,
+        lease_expires_at=timezone.now() - datetime.timedelta(seconds=1),
+    )
+    return PurgeRun.objects.create(
+        rule=rule,
+        cutoff=rule.cutoff(),
+        action="delete",
+        rows_deleted=3,
+        checkpoint={"subjects.ActivityEvent": state},
+    )
+
+
 def test_a_dead_run_is_marked_interrupted_and_the_next_run_resumes_it(settings, events_rule):
     settings.RETENTION_WINDOW_SIZE = 3
     subject = DataSubjectFactory()
@@ -306,19 +322,7 @@ def test_a_dead_run_is_marked_interrupted_and_the_next_run_resumes_it(settings, 
     # What a worker killed after its first window leaves behind: a running run whose
     # checkpoint says the first window is done, and that window's rows gone.
     ActivityEvent.objects.filter(pk__lt=first_pk + 3).delete()
-    dead = PurgeRun.objects.create(
-        rule=events_rule,
-        cutoff=events_rule.cutoff(),
-        action="delete",
-        rows_deleted=3,
-        checkpoint={
-            "subjects.ActivityEvent": {"next": first_pk + 3, "last": last_pk, "held": None}
-        },
-    )
-    RetentionRule.objects.filter(pk=events_rule.pk).update(
-        lease_owner=uuid.uuid4().hex,
-        lease_expires_at=timezone.now() - datetime.timedelta(seconds=1),
-    )
+    dead = _dead_run(events_rule, {"next": first_pk + 3, "last": last_pk, "held": None})
 
     run = _run(events_rule)
 
@@ -338,23 +342,14 @@ def test_a_dead_run_along_the_clock_index_resumes_after_its_last_window(events_r
     # names the last of them.
     last_done = events[2]
     ActivityEvent.objects.filter(pk__in=[e.pk for e in events[:3]]).delete()
-    dead = PurgeRun.objects.create(
-        rule=events_rule,
-        cutoff=events_rule.cutoff(),
-        action="delete",
-        rows_deleted=3,
-        checkpoint={
-            "subjects.ActivityEvent": {
-                "column": "occurred_at",
-                "after": [last_done.occurred_at.isoformat(), last_done.pk],
-                "done": False,
-                "held": 0,
-            }
+    dead = _dead_run(
+        events_rule,
+        {
+            "column": "occurred_at",
+            "after": [last_done.occurred_at.isoformat(), last_done.pk],
+            "done": False,
+            "held": 0,
         },
-    )
-    RetentionRule.objects.filter(pk=events_rule.pk).update(
-        lease_owner=uuid.uuid4().hex,
-        lease_expires_at=timezone.now() - datetime.timedelta(seconds=1),
     )
 
     run = _run(events_rule)

@@ -177,11 +177,11 @@ def _purge_registration(*, run: PurgeRun, rule: RetentionRule, registration, tok
                 checkpoint=run.checkpoint, **{counter: F(counter) + done}
             ):
                 raise LeaseLost(rule.code)
+            if run.job_run_id:  # the admin home shows a long purge moving, window by window
+                JobRun.objects.filter(pk=run.job_run_id).update(
+                    progress_done=run.rows_deleted + run.rows_anonymised
+                )
         _pause()
-    if run.job_run_id:
-        JobRun.objects.filter(pk=run.job_run_id).update(
-            progress_done=run.rows_deleted + run.rows_anonymised
-        )
 
 
 def _finish(run: PurgeRun, status: str, errors: str = "") -> PurgeRun:

@@ -82,6 +82,7 @@ def test_sigkill_mid_purge_leaves_whole_windows_and_the_next_run_finishes(refere
     assert 0 < len(gone) < len(data["purgeable"])
     assert data["held"] <= remaining and data["fresh"] <= remaining
     assert dead.rows_deleted == len(gone)  # the counts committed with the deletions
+    assert dead.job_run.progress_done == len(gone)  # and the progress the admin home shows
 
     # The next run, on a fresh worker, once the dead run's lease has lapsed.
     worker = start_worker(tmp_path)

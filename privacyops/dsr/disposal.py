@@ -9,7 +9,7 @@ accident; this is the one place that removes a request, with everything that bel
 from django.db import transaction
 from django.db.models import QuerySet
 
-from .fulfilment.access import _package_path
+from .fulfilment.access import package_path
 from .fulfilment_models import (
     AccessPackage,
     CustomerDataForward,
@@ -41,7 +41,7 @@ def privacy_requests_dispose(requests: QuerySet) -> int:
     if not ids:
         return 0
     files = [
-        _package_path(package)
+        package_path(package)
         for package in AccessPackage.objects.filter(request_id__in=ids).exclude(stored_as="")
     ]
     for model in REQUEST_FILE:

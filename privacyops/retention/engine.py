@@ -285,10 +285,9 @@ def _fast_deletable(model) -> bool:
     )
 
 
-def delete_window(qs: models.QuerySet, window: Q) -> int:
+def delete_window(qs: models.QuerySet, registration: Registration, window: Q) -> int:
     window = qs.filter(window)
-    registration = registry.registration_for(qs.model)
-    if registration is not None and registration.dispose is not None:
+    if registration.dispose is not None:
         return registration.dispose(window)
     if _fast_deletable(qs.model):
         # Deliberately no pre/post_delete signals: the PurgeRun is the record of disposal.

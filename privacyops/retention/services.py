@@ -164,7 +164,7 @@ def _purge_registration(*, run: PurgeRun, rule: RetentionRule, registration, tok
                 _renew(rule, token)
                 renewed = time.monotonic()
             if delete:
-                done = engine.delete_window(selection.disposable, window)
+                done = engine.delete_window(selection.disposable, registration, window)
             else:
                 done = engine.anonymise_window(
                     selection.disposable, registration, window, salt=salt

@@ -426,7 +426,7 @@ def test_old_closed_privacy_requests_go_with_their_whole_file_once_legal_approve
     legal, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     from privacyops.dsr import fulfilment
-    from privacyops.dsr.fulfilment.access import _package_path
+    from privacyops.dsr.fulfilment.access import package_path
     from privacyops.dsr.fulfilment_models import ErasureCertificate
     from privacyops.dsr.models import PrivacyRequest, RequestEvent
     from tests.dsr.factories import submit
@@ -435,7 +435,7 @@ def test_old_closed_privacy_requests_go_with_their_whole_file_once_legal_approve
     settings.PRIVATE_STORAGE_ROOT = str(tmp_path)
     package = fulfilment_row("dsr.AccessPackage")
     package = fulfilment.access_package_build(package_id=package.pk)
-    package_file = _package_path(package)
+    package_file = package_path(package)
     assert package_file.exists()
     erased = fulfilment_row("dsr.ErasureCertificate").request
     held = fulfilment_row("dsr.SubjectChange").request

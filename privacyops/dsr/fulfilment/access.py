@@ -156,14 +156,15 @@ def access_package_for_token(token: str) -> AccessPackage:
     return package
 
 
-def _package_path(package: AccessPackage) -> Path:
+def package_path(package: AccessPackage) -> Path:
+    """Where the package's file lies in private storage (never reachable by URL)."""
     return _private_dir() / package.stored_as
 
 
 @transaction.atomic
 def access_package_download(*, package: AccessPackage, by=None, via: str = "") -> Path:
     """Record one download of the package in the request's history; return the file's path."""
-    if not package.is_available or not _package_path(package).exists():
+    if not package.is_available or not package_path(package).exists():
         raise PackageUnavailable("This package is no longer available.")
     AccessPackage.objects.filter(pk=package.pk).update(downloads=F("downloads") + 1)
     who = "the requester (signed link)" if by is None else str(by)
@@ -172,7 +173,7 @@ def access_package_download(*, package: AccessPackage, by=None, via: str = "") -
         by=by,
         what=f"Access package #{package.pk} downloaded by {who}{f' from {via}' if via else ''}.",
     )
-    return _package_path(package)
+    return package_path(package)
 
 
 def access_package_open(*, token: str, via: str = "", by=None) -> tuple[AccessPackage, Path]:
@@ -201,7 +202,7 @@ def access_packages_expire(*, now: datetime.datetime | None = None, worker: str 
 
 def _discard_file(package: AccessPackage, *, reason: str) -> None:
     if package.stored_as:
-        _package_path(package).unlink(missing_ok=True)
+        package_path(package).unlink(missing_ok=True)
     package.status = AccessPackage.Status.EXPIRED
     package.link_nonce = ""
     package.save(update_fields=["status", "link_nonce"])

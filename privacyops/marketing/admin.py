@@ -10,7 +10,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from privacyops.core.admin import ReadOnlyRecordAdmin
-from privacyops.core.admin_mixins import SpreadsheetExportMixin, SpreadsheetImportExportMixin
+from privacyops.core.admin_mixins import (
+    ServiceCreatesObjectMixin,
+    SpreadsheetExportMixin,
+    SpreadsheetImportExportMixin,
+)
 from privacyops.subjects.admin import RestrictedSubjectsNotExportedMixin
 from privacyops.subjects.models import DataSubject
 
@@ -186,7 +190,7 @@ class OptOutForm(forms.ModelForm):
 
 
 @admin.register(OptOut)
-class OptOutAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
+class OptOutAdmin(ServiceCreatesObjectMixin, SpreadsheetExportMixin, admin.ModelAdmin):
     """The opt-out register; staff record here what reached them by e-mail, post or phone."""
 
     form = OptOutForm
@@ -220,11 +224,9 @@ class OptOutAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
             "recorded_by",
         )
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            raise PermissionDenied
+    def create_with_service(self, request, form):
         data = form.cleaned_data
-        recorded = services.opt_out_record(
+        return services.opt_out_record(
             method=data["method"],
             channel=data.get("channel") or "",
             subject=data.get("subject"),
@@ -233,8 +235,9 @@ class OptOutAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
             received_at=data.get("received_at"),
             by=request.user,
         )
-        obj.__dict__.update({k: v for k, v in recorded.__dict__.items() if k != "_state"})
-        obj._state.adding = False
+
+    def change_with_service(self, request, obj, form):
+        raise PermissionDenied  # an opt-out is evidence: recorded once, never edited
 
 
 @admin.register(SuppressionEntry)

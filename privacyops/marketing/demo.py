@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 
 from privacyops.core.demo import register_demo
+from privacyops.subjects.selectors import subject_for_email
 
 from . import services
 from .models import Channel, ConsentSource, OptOut, OptOutMethod, Subscription
@@ -38,7 +39,7 @@ def load_demo() -> str:
             except services.AddressSuppressed:
                 continue
             created += outcome == "new"
-    georgi = services.subject_for_email("georgi.petrov@example.com")
+    georgi = subject_for_email("georgi.petrov@example.com")
     if georgi and not OptOut.objects.filter(subject=georgi).exists():
         services.subscription_unsubscribe(
             subject=georgi, channel=Channel.NEWSLETTER, method=OptOutMethod.LINK

@@ -13,10 +13,11 @@ from import_export import fields, resources
 
 from privacyops.inventory.models import PolicyVersion
 from privacyops.inventory.selectors import policy_version_in_force
+from privacyops.subjects.selectors import normalise_email, subject_for_email
 
 from . import services
 from .models import Channel, ConsentSource, Subscription
-from .selectors import is_suppressed, normalise_email
+from .selectors import is_suppressed
 
 COLUMNS = (
     "email",
@@ -151,7 +152,7 @@ class SubscriptionResource(resources.ModelResource):
         channel = str(row.get("channel") or "").strip()
         existing = Subscription.objects.filter(email=email, channel=channel).first()
         if existing is None:
-            subject = services.subject_for_email(email) if email else None
+            subject = subject_for_email(email) if email else None
             if subject is not None:
                 existing = Subscription.objects.filter(subject=subject, channel=channel).first()
         if existing is not None:

@@ -8,6 +8,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from privacyops.core.erasure import salted_hash
+from privacyops.subjects.selectors import normalise_email
 
 from .models import (
     ALL_CHANNELS,
@@ -20,10 +21,6 @@ from .models import (
     SubscriptionEvent,
     SuppressionEntry,
 )
-
-
-def normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
 
 
 def email_hash(email: str) -> str:

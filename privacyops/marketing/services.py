@@ -14,6 +14,7 @@ from django.utils import timezone
 from privacyops.inventory.models import PolicyVersion
 from privacyops.inventory.selectors import policy_version_in_force
 from privacyops.subjects.models import ContactPoint, DataSubject
+from privacyops.subjects.selectors import normalise_email, subject_for_email
 
 from .models import (
     ALL_CHANNELS,
@@ -25,7 +26,7 @@ from .models import (
     SubscriptionEvent,
     SuppressionEntry,
 )
-from .selectors import email_hash, is_suppressed, may_send, normalise_email  # noqa: F401
+from .selectors import email_hash, is_suppressed, may_send
 
 __all__ = [
     "AddressSuppressed",
@@ -64,16 +65,6 @@ def subject_emails(subject: DataSubject) -> set[str]:
     )
     addresses |= set(Subscription.objects.filter(subject=subject).values_list("email", flat=True))
     return {normalise_email(a) for a in addresses if normalise_email(a)}
-
-
-def subject_for_email(email: str) -> DataSubject | None:
-    point = (
-        ContactPoint.objects.filter(kind=ContactPoint.Kind.EMAIL, value=normalise_email(email))
-        .select_related("subject")
-        .order_by("id")
-        .first()
-    )
-    return point.subject if point else None
 
 
 # --- Suppression list -----------------------------------------------------------------------

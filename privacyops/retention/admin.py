@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 
 from privacyops.core import registry
 from privacyops.core.admin import ReadOnlyRecordAdmin
-from privacyops.core.admin_mixins import SpreadsheetExportMixin
+from privacyops.core.admin_mixins import ServiceCreatesObjectMixin, SpreadsheetExportMixin
 from privacyops.inventory.admin import ProcessingActivityAdmin
 from privacyops.inventory.models import ProcessingActivity
 
@@ -114,7 +114,7 @@ class HoldForm(forms.ModelForm):
 
 
 @admin.register(LegalHold)
-class LegalHoldAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
+class LegalHoldAdmin(ServiceCreatesObjectMixin, SpreadsheetExportMixin, admin.ModelAdmin):
     form = HoldForm
     list_display = ("matter", "target", "starts_on", "ends_on", "placed_by", "released_at")
     list_filter = ("starts_on", "ends_on", "released_at")
@@ -144,24 +144,24 @@ class LegalHoldAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     def target(self, hold: LegalHold) -> str:
         return str(hold.target)
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            services.legal_hold_change(
-                hold=obj,
-                by=request.user,
-                changes={name: form.cleaned_data[name] for name in ("matter", "reason", "ends_on")},
-            )
-            return
-        placed = services.legal_hold_place(
+    def create_with_service(self, request, form):
+        hold = form.instance  # the form's values, not saved
+        return services.legal_hold_place(
             by=request.user,
-            matter=obj.matter,
-            reason=obj.reason,
-            subject=obj.subject,
-            account=obj.account,
-            starts_on=obj.starts_on,
-            ends_on=obj.ends_on,
+            matter=hold.matter,
+            reason=hold.reason,
+            subject=hold.subject,
+            account=hold.account,
+            starts_on=hold.starts_on,
+            ends_on=hold.ends_on,
         )
-        obj.pk = placed.pk
+
+    def change_with_service(self, request, obj, form):
+        services.legal_hold_change(
+            hold=obj,
+            by=request.user,
+            changes={name: form.cleaned_data[name] for name in ("matter", "reason", "ends_on")},
+        )
 
     @admin.action(description="Release the selected holds", permissions=["change"])
     def release(self, request, queryset):

@@ -30,6 +30,16 @@ class AgeBand(models.TextChoices):
 MINOR_AGE_BANDS = (AgeBand.UNDER_16, AgeBand.AGE_16_17)
 
 
+def normalise_email(email: str | None) -> str:
+    """How an e-mail address is stored and compared: no surrounding spaces, lower case.
+
+    The one definition (`privacyops.subjects.selectors.normalise_email` is this function); the
+    blind index of an encrypted contact point folds case itself, so a lookup finds the address
+    however it was typed.
+    """
+    return (email or "").strip().lower()
+
+
 def adult_birth_date_cutoff(today: datetime.date) -> datetime.date:
     """Anyone born after this day is under 18 today."""
     try:
@@ -148,7 +158,7 @@ class ContactPoint(models.Model):
 
     def save(self, *args, **kwargs):
         if self.kind == self.Kind.EMAIL:
-            self.value = self.value.strip().lower()
+            self.value = normalise_email(self.value)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "value" in update_fields:
             kwargs["update_fields"] = {*update_fields, "value_index"}
@@ -158,7 +168,7 @@ class ContactPoint(models.Model):
         # The uniqueness of a value is enforced on its keyed hash, which a form never edits:
         # compute it here so a duplicate is a form error, not a database error.
         if self.kind == self.Kind.EMAIL and self.value:
-            self.value = self.value.strip().lower()
+            self.value = normalise_email(self.value)
         self.value_index = blind_index(self.value)
         if exclude and "value" not in exclude:
             exclude = set(exclude) - {"value_index"}

@@ -5,7 +5,28 @@ import datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import Account, ContactPoint, DataSubject, LicenseHolderChange, minors_q
+from .models import (
+    Account,
+    ContactPoint,
+    DataSubject,
+    LicenseHolderChange,
+    minors_q,
+    normalise_email,
+)
+
+__all__ = [
+    "ALL_ACCOUNTS_PERMISSION",
+    "account_contacts",
+    "accounts_visible_to",
+    "license_changes_visible_to",
+    "minors",
+    "normalise_email",
+    "sees_all_accounts",
+    "subject_for_email",
+    "subject_ids_with_email",
+    "subjects_with_email",
+    "without_restricted_subjects",
+]
 
 ALL_ACCOUNTS_PERMISSION = "subjects.view_all_accounts"  # Legal and auditors hold it
 
@@ -32,19 +53,29 @@ def license_changes_visible_to(*, user) -> QuerySet[LicenseHolderChange]:
     return changes.filter(account__in=accounts_visible_to(user=user).values("pk"))
 
 
-def normalised_email(value: str) -> str:
-    return value.strip().lower()
-
-
 def subject_ids_with_email(email: str) -> QuerySet:
-    """Subjects holding this e-mail address: an exact match through the (kind, value) index."""
+    """Subjects holding this e-mail address: an exact match through the (kind, value) index.
+
+    The value is encrypted; the lookup is rewritten to its blind index (security/encryption.py).
+    """
     return ContactPoint.objects.filter(
-        kind=ContactPoint.Kind.EMAIL, value=normalised_email(email)
+        kind=ContactPoint.Kind.EMAIL, value=normalise_email(email)
     ).values("subject_id")
 
 
 def subjects_with_email(email: str) -> QuerySet[DataSubject]:
     return DataSubject.objects.filter(pk__in=subject_ids_with_email(email))
+
+
+def subject_for_email(email: str) -> DataSubject | None:
+    """The data subject of this e-mail address, or None.
+
+    The one definition used by intake, marketing and the admin. When two records hold the same
+    address (not yet merged) it is the oldest record, so every caller agrees on the same person.
+    """
+    if not normalise_email(email):
+        return None
+    return subjects_with_email(email).order_by("pk").first()
 
 
 def minors(*, today: datetime.date | None = None) -> QuerySet[DataSubject]:

@@ -1,0 +1,35 @@
+"""The one definition of "the data subject of this e-mail address"."""
+
+import pytest
+
+from privacyops.subjects.selectors import normalise_email, subject_for_email
+from tests.factories import ContactPointFactory, DataSubjectFactory
+
+
+def test_normalise_email_strips_and_lowers_and_takes_none():
+    assert normalise_email("  Ivan.Ivanov@Example.COM ") == "ivan.ivanov@example.com"
+    assert normalise_email(None) == ""
+    assert normalise_email("") == ""
+
+
+@pytest.mark.django_db
+def test_subject_for_email_finds_the_encrypted_address_however_it_is_typed():
+    person = DataSubjectFactory()
+    ContactPointFactory(subject=person, value="ivan.ivanov@example.com")
+    ContactPointFactory(subject=person, kind="phone", value="+359 888 123 456", is_primary=True)
+
+    assert subject_for_email(" Ivan.Ivanov@Example.com ") == person
+    assert subject_for_email("nobody@example.com") is None
+    assert subject_for_email("") is None
+    # A telephone number is not an e-mail address.
+    assert subject_for_email("+359 888 123 456") is None
+
+
+@pytest.mark.django_db
+def test_subject_for_email_is_the_oldest_record_when_two_hold_the_address():
+    older, newer = DataSubjectFactory(), DataSubjectFactory()
+    # The newer record's contact point was recorded first: the answer is still the older record.
+    ContactPointFactory(subject=newer, value="shared@example.com")
+    ContactPointFactory(subject=older, value="shared@example.com")
+
+    assert subject_for_email("shared@example.com") == older

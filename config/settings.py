@@ -6,6 +6,7 @@ so `make run` needs no server. Production is DEBUG off plus DATABASE_URL, CELERY
 SECRET_KEY and ALLOWED_HOSTS; the secure-transport settings follow DEBUG unless overridden.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -82,8 +83,10 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file, not :memory:, so that a real Celery worker process can share the test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # A file, not :memory:, so that a real Celery worker process can share the test database
+    # (it is handed the file's path); one per test run, so two runs on one checkout never
+    # write into each other's database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
@@ -119,7 +122,9 @@ ADMIN_ALLOWED_NETWORKS = env.list(
 )
 # X-Forwarded-For is believed only when it comes from one of these (CIDR) reverse proxies.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
-ADMIN_URL_PREFIXES = ["/admin/"]
+ADMIN_URL_PREFIXES = ["/admin/"]  # as routed (path_info), without any script prefix
+# Behind a reverse proxy that mounts the product under a path (e.g. /backoffice): that path.
+FORCE_SCRIPT_NAME = env.str("FORCE_SCRIPT_NAME", default=None)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="privacyops")
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = None  # a lockout lasts until Legal releases it (and that is logged)

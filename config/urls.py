@@ -8,5 +8,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("privacy/", include("privacyops.dsr.urls")),
     path("privacy/unsubscribe/", include("privacyops.marketing.urls")),
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]

@@ -4,6 +4,11 @@
 - `SecondFactorRequiredMiddleware`: a staff session that has not passed the second factor
   reaches nothing in the admin but the sign-in, enrolment and verification pages.
 - `ContentSecurityPolicyMiddleware`: one CSP header on every response (admin and public).
+
+Both gates decide on `request.path_info`, the path Django routes on. `request.path` carries the
+script prefix too (SCRIPT_NAME, or FORCE_SCRIPT_NAME behind a reverse proxy that mounts the
+product under `/backoffice`), so a gate that looked at it would wave through every request
+mounted under a prefix while the URL resolver still served the admin.
 """
 
 import logging
@@ -11,7 +16,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpResponseForbidden, HttpResponseRedirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 
 from . import selectors
 
@@ -23,7 +28,7 @@ class AdminNetworkAllowListMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if selectors.is_admin_path(request.path):
+        if selectors.is_admin_path(request.path_info):
             address = selectors.request_ip(request)
             if not selectors.admin_reachable_from(address):
                 logger.warning(
@@ -42,7 +47,9 @@ class AdminNetworkAllowListMiddleware:
 
 
 # Admin pages a password-only session may open: signing in and out, and the second step itself.
-_OPEN_VIEWS = ("admin:login", "admin:logout", "admin:jsi18n")
+OPEN_VIEWS = frozenset(
+    {"admin:login", "admin:logout", "admin:jsi18n", "security:verify", "security:enrol"}
+)
 
 
 class SecondFactorRequiredMiddleware:
@@ -52,11 +59,11 @@ class SecondFactorRequiredMiddleware:
     def __call__(self, request):
         user = request.user
         if (
-            selectors.is_admin_path(request.path)
+            selectors.is_admin_path(request.path_info)
             and user.is_authenticated
             and user.is_staff
             and not user.is_verified()
-            and not self._is_open(request.path)
+            and not self._is_open(request.path_info)
         ):
             target = "security:verify" if selectors.has_second_factor(user) else "security:enrol"
             query = urlencode({"next": request.get_full_path()})
@@ -64,11 +71,13 @@ class SecondFactorRequiredMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def _is_open(path: str) -> bool:
-        open_paths = [reverse(name) for name in _OPEN_VIEWS]
-        open_paths.append(reverse("security:verify"))
-        open_paths.append(reverse("security:enrol"))
-        return path in open_paths
+    def _is_open(path_info: str) -> bool:
+        # By the view the resolver would route to, so no prefix or spelling of the path
+        # (a trailing segment, a doubled slash) can make a closed page look like an open one.
+        try:
+            return resolve(path_info).view_name in OPEN_VIEWS
+        except Resolver404:
+            return False
 
 
 class ContentSecurityPolicyMiddleware:

@@ -142,6 +142,9 @@ def _second_factor_passed(*, request, user, device, detail: str = "") -> None:
 
     if request is not None:
         otp_login(request, device)
+        # A new session id for the fully signed-in session: an id learnt while only the
+        # password had been given (a shared machine, a leaked log) must not carry over.
+        request.session.cycle_key()
     login_attempt_record(
         outcome=LoginAttempt.Outcome.SECOND_FACTOR_ACCEPTED,
         request=request,

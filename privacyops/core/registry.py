@@ -139,7 +139,8 @@ def holds_on(subject) -> list[str]:
     return [reason for check in _hold_checks for reason in check(subject)]
 
 
-def _jsonable(value):
+def jsonable(value):
+    """A field value as JSON can hold it (dates as ISO 8601, addresses and decimals as text)."""
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID | ipaddress.IPv4Address):
@@ -157,7 +158,7 @@ def personal_data_for(subject) -> dict:
     result: dict[str, dict[str, list[dict]]] = {name: {} for name in CATEGORY_NAMES.values()}
     for registration in registrations():
         rows = registration.rows_of(subject).values(*registration.export_fields)
-        data = [{key: _jsonable(value) for key, value in row.items()} for row in rows]
+        data = [{key: jsonable(value) for key, value in row.items()} for row in rows]
         if data:
             result[CATEGORY_NAMES[registration.category]][registration.title] = data
     return {
@@ -198,8 +199,9 @@ class ErasureReport:
         return asdict(self)
 
 
-def _salt() -> str:
-    return getattr(settings, "PRIVACYOPS_HASH_SALT", settings.SECRET_KEY)
+def hash_salt() -> str:
+    """The salt of every salted hash: erasure, purges, the suppression list (one setting)."""
+    return settings.PRIVACYOPS_HASH_SALT
 
 
 def _plan(registration: Registration, subject, held_by: list[str]) -> ErasureEntry:
@@ -233,7 +235,7 @@ def _apply(registration: Registration, subject) -> None:
             rows = registration.model._default_manager.filter(pk__in=rows.values("pk"))
         rows.delete()
         return
-    salt = _salt()
+    salt = hash_salt()
     changed = []
     names = list(registration.erasure)
     for obj in rows.only("pk", *names):

@@ -2,12 +2,12 @@
 
 import datetime
 
-from django.conf import settings
 from django.db.models import Count, Exists, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from privacyops.core.erasure import salted_hash
+from privacyops.core.registry import hash_salt
 from privacyops.subjects.selectors import normalise_email
 
 from .models import (
@@ -25,7 +25,7 @@ from .models import (
 
 def email_hash(email: str) -> str:
     """The salted hash the suppression list keeps instead of the address."""
-    return salted_hash(normalise_email(email), settings.PRIVACYOPS_HASH_SALT)
+    return salted_hash(normalise_email(email), hash_salt())
 
 
 def message_kind(kind: str) -> str:

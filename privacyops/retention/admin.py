@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.response import TemplateResponse
@@ -12,7 +12,7 @@ from privacyops.core.admin_mixins import ServiceCreatesObjectMixin, SpreadsheetE
 from privacyops.inventory.admin import ProcessingActivityAdmin
 from privacyops.inventory.models import ProcessingActivity
 
-from . import services, tasks
+from . import selectors, services, tasks
 from .models import DispositionReview, LegalHold, PurgeRun, RetentionEvent, RetentionRule
 from .resources import PurgeRunResource
 
@@ -101,7 +101,11 @@ class RetentionRuleAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
 
     @admin.action(description="Run now on a worker", permissions=["change"])
     def run_now(self, request, queryset):
-        ids = list(queryset.filter(is_active=True).values_list("pk", flat=True))
+        ids = list(
+            selectors.rules_active()
+            .filter(pk__in=queryset.values("pk"))
+            .values_list("pk", flat=True)
+        )
         for rule_id in ids:
             transaction.on_commit(lambda rule_id=rule_id: tasks.run_rule.delay(rule_id))
         self.message_user(request, f"{len(ids)} active rule(s) sent to the workers.")
@@ -185,8 +189,19 @@ class DecisionForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == "extend" and not data.get("extended_until"):
+        decision = data.get("decision")
+        if decision == services.EXTEND and not data.get("extended_until"):
             raise ValidationError({"extended_until": "Say until when the records are kept."})
+        if decision:
+            # The service's own rules, shown before anything is saved.
+            refused = services.disposition_review_refusal(
+                review=self.instance,
+                decision=decision,
+                until=data.get("extended_until"),
+                comment=data.get("comment") or "",
+            )
+            if refused:
+                self.add_error(None, refused)
         return data
 
 
@@ -234,22 +249,16 @@ class DispositionReviewAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        decision = form.cleaned_data.get("decision")
-        comment = form.cleaned_data.get("comment", "")
-        if decision == "approve":
+        # The form has already shown any refusal; the service decides (and, on approval,
+        # starts the run that disposes of the records).
+        data = form.cleaned_data
+        decision, comment = data.get("decision"), data.get("comment", "")
+        if decision == services.APPROVE:
             services.disposition_review_approve(review=obj, by=request.user, comment=comment)
-            rule_id = obj.rule_id
-            transaction.on_commit(lambda: tasks.run_rule.delay(rule_id))
-        elif decision == "extend":
-            try:
-                services.disposition_review_extend(
-                    review=obj,
-                    by=request.user,
-                    until=form.cleaned_data["extended_until"],
-                    comment=comment,
-                )
-            except ValidationError as exc:
-                messages.error(request, "; ".join(exc.messages))
+        elif decision == services.EXTEND:
+            services.disposition_review_extend(
+                review=obj, by=request.user, until=data["extended_until"], comment=comment
+            )
         obj.refresh_from_db()
 
 

@@ -11,7 +11,7 @@ from . import selectors
 def retention_panel(user) -> dashboard.Panel | None:
     if not user.has_perm("retention.view_purgerun"):
         return None
-    days = getattr(settings, "RETENTION_HOLD_EXPIRY_NOTICE_DAYS", 14)
+    days = settings.RETENTION_HOLD_EXPIRY_NOTICE_DAYS
     numbers = selectors.dashboard_numbers(notice_days=days)
     run = numbers["last_run"]
     holds_url = reverse("admin:retention_legalhold_changelist")

@@ -7,7 +7,8 @@ portably, done for the rows of one window at a time).
 A row is disposed of by a rule when
   - its clock date is on or before the rule's cutoff,
   - it is in the rule's scope (kinds of data subject, people without an account),
-  - no legal hold covers its data subject or account (a hold beats every rule), and
+  - no legal hold covers its data subject or account (a hold beats every rule), and its data
+    subject's processing is not restricted (selectors.subjects_kept: the one definition), and
   - every other active rule covering it has run out too (the longest retention wins).
 """
 
@@ -15,16 +16,15 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from privacyops.core import registry
 from privacyops.core.erasure import MASK_TEXT, Strategy, erased_value, is_erased
 from privacyops.core.registry import Registration
-from privacyops.subjects.models import Account, AccountContact, DataSubject
+from privacyops.subjects.models import Account, AccountContact
 
-from . import policy
-from .models import LegalHold, RetentionRule
+from . import policy, selectors
+from .models import RetentionRule
 
 Clock = RetentionRule.Clock
 COLLECTION_FIELDS = ("occurred_at", "created_at", "recorded_at")
@@ -149,47 +149,15 @@ def scope_q(rule: RetentionRule, registration: Registration) -> Q | None:
     return q
 
 
-def active_holds(today=None) -> models.QuerySet:
-    today = today or timezone.localdate()
-    return LegalHold.objects.filter(released_at__isnull=True, starts_on__lte=today).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-    )
-
-
-def _held_subjects_sql(today=None) -> RawSQL:
-    """Subjects under hold: held themselves, or contacts or license holders of a held account;
-    and subjects whose processing is restricted (kept as they are, like held ones)."""
-    today = today or timezone.localdate()
-    hold = LegalHold._meta.db_table
-    contact = AccountContact._meta.db_table
-    account = Account._meta.db_table
-    subject = DataSubject._meta.db_table
-    active = (
-        "h.released_at IS NULL AND h.starts_on <= %s AND (h.ends_on IS NULL OR h.ends_on >= %s)"
-    )
-    sql = (
-        f"SELECT h.subject_id FROM {hold} h WHERE h.subject_id IS NOT NULL AND {active} "
-        f"UNION ALL SELECT c.subject_id FROM {contact} c "
-        f"JOIN {hold} h ON h.account_id = c.account_id WHERE {active} "
-        f"UNION ALL SELECT a.license_holder_id FROM {account} a "
-        f"JOIN {hold} h ON h.account_id = a.id WHERE a.license_holder_id IS NOT NULL AND {active}"
-        # GDPR Art. 18: a subject whose processing is restricted is only stored, never purged.
-        f" UNION ALL SELECT s.id FROM {subject} s WHERE s.processing_restricted_at IS NOT NULL"
-    )
-    return RawSQL(sql, [today, today] * 3)
-
-
 def held_q(registration: Registration, today=None) -> Q:
-    """Rows a legal hold covers: the held subject's data, and a held account's records and
-    the personal data of its contacts and license holder."""
-    holds = active_holds(today)
-    held_accounts = holds.filter(account__isnull=False).values("account_id")
+    """Rows a retention rule must keep as they are: the data of every subject in
+    `selectors.subjects_kept` (legal holds, restricted processing), and a held account's
+    records."""
     q = Q(pk__in=[])
     if registration.subject_path is not None:
-        # One subquery (one hash probe per row) for the three ways a subject can be held.
-        q |= Q(**{f"{_subject_key(registration)}__in": _held_subjects_sql(today)})
+        q |= Q(**{f"{_subject_key(registration)}__in": selectors.subjects_kept(today=today)})
     if registration.account_path is not None:
-        q |= Q(**{f"{_account_key(registration)}__in": held_accounts})
+        q |= Q(**{f"{_account_key(registration)}__in": selectors.accounts_under_hold(today=today)})
     return q
 
 
@@ -214,7 +182,7 @@ def targets(rule: RetentionRule) -> list[Registration]:
 def _kept_by_other_rules(rule: RetentionRule, registration: Registration, now) -> Q:
     """Rows another active rule still keeps (the longest retention wins)."""
     q = Q()
-    others = RetentionRule.objects.filter(is_active=True).exclude(pk=rule.pk)
+    others = selectors.rules_active().exclude(pk=rule.pk)
     for other in others:
         if not covers(other, registration):
             continue
@@ -242,18 +210,10 @@ def select(rule: RetentionRule, registration: Registration, *, cutoff, now=None)
 
 
 def held_keys(today=None) -> tuple[set[int], set[int]]:
-    """The data subjects and accounts under hold now (few: they are legal matters)."""
-    holds = active_holds(today)
-    accounts = set(holds.filter(account__isnull=False).values_list("account_id", flat=True))
-    subjects = set(holds.filter(subject__isnull=False).values_list("subject_id", flat=True))
-    subjects |= set(
-        AccountContact.objects.filter(account_id__in=accounts).values_list("subject_id", flat=True)
-    )
-    subjects |= set(
-        Account.objects.filter(pk__in=accounts, license_holder__isnull=False).values_list(
-            "license_holder_id", flat=True
-        )
-    )
+    """The data subjects and accounts `held_q` keeps, read into Python (few: legal matters and
+    restricted people)."""
+    subjects = set(selectors.subjects_kept(today=today).values_list("pk", flat=True))
+    accounts = set(selectors.accounts_under_hold(today=today).values_list("account_id", flat=True))
     return subjects, accounts
 
 

@@ -18,8 +18,9 @@ from privacyops.core.models import JobRun
 from .models import PurgeRun, RetentionEvent, RetentionRule
 
 
-def _lease_seconds() -> int:
-    return getattr(settings, "RETENTION_LEASE_SECONDS", 600)
+def lease_seconds() -> int:
+    """How long a run's claim on its rule lasts without renewal (renewed every third of it)."""
+    return settings.RETENTION_LEASE_SECONDS
 
 
 class LeaseLost(Exception):
@@ -33,14 +34,15 @@ def rule_claim(*, rule: RetentionRule, token: str) -> bool:
         RetentionRule.objects.filter(pk=rule.pk)
         .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now))
         .update(
-            lease_owner=token, lease_expires_at=now + datetime.timedelta(seconds=_lease_seconds())
+            lease_owner=token, lease_expires_at=now + datetime.timedelta(seconds=lease_seconds())
         )
     )
     return claimed == 1
 
 
-def _renew(rule: RetentionRule, token: str) -> None:
-    expires = timezone.now() + datetime.timedelta(seconds=_lease_seconds())
+def rule_renew(*, rule: RetentionRule, token: str) -> None:
+    """Extend the lease this run holds; LeaseLost when another run has taken the rule over."""
+    expires = timezone.now() + datetime.timedelta(seconds=lease_seconds())
     if not RetentionRule.objects.filter(pk=rule.pk, lease_owner=token).update(
         lease_expires_at=expires
     ):

@@ -1,27 +1,86 @@
-"""Reads that encode retention rules: which holds stand, what is due, what the dashboard shows."""
+"""Reads that encode retention rules: which holds stand, what is due, what the dashboard shows.
+
+Legal-hold coverage is defined here once (`subjects_under_hold`); the purge engine's SQL, its
+count of rows kept under hold and the registry's erasure check all read it.
+"""
 
 import datetime
 
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
-from privacyops.subjects.models import Account
+from privacyops.subjects.models import Account, AccountContact, DataSubject
 
-from .engine import active_holds
-from .models import DispositionReview, PurgeRun, RetentionRule
-
-
-def holds_covering(*, subject, today: datetime.date | None = None) -> QuerySet:
-    """Active holds on the subject, or on an account the subject is a contact or license
-    holder of."""
-    accounts = Account.objects.filter(
-        Q(account_contacts__subject=subject) | Q(license_holder=subject)
-    ).values("pk")
-    return active_holds(today).filter(Q(subject=subject) | Q(account__in=accounts))
+from .models import DispositionReview, LegalHold, PurgeRun, RetentionRule
 
 
-def holds_active(*, today: datetime.date | None = None) -> QuerySet:
+def rules_active() -> QuerySet[RetentionRule]:
+    """The retention rules in force, in the order they run (beat job, run_retention, admin)."""
+    return RetentionRule.objects.filter(is_active=True).order_by("code")
+
+
+def active_holds(today: datetime.date | None = None) -> QuerySet[LegalHold]:
+    """Holds in force today: started, not ended, not released."""
+    today = today or timezone.localdate()
+    return LegalHold.objects.filter(released_at__isnull=True, starts_on__lte=today).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    )
+
+
+def holds_active(*, today: datetime.date | None = None) -> QuerySet[LegalHold]:
     return active_holds(today)
+
+
+def accounts_under_hold(*, today: datetime.date | None = None, holds=None) -> QuerySet:
+    """The ids of the accounts a hold stands on (a subquery)."""
+    holds = active_holds(today) if holds is None else holds
+    return holds.filter(account__isnull=False).values("account_id")
+
+
+def subjects_under_hold(*, today: datetime.date | None = None, holds=None) -> QuerySet:
+    """The ids of the data subjects legal holds cover (a subquery): the one definition.
+
+    A hold covers the subject it is placed on, and, when placed on an account, the account's
+    contacts and its license holder. `holds` narrows it to some holds (default: all in force).
+    Each way is its own `IN (subquery)`, so the database computes each once per statement.
+    """
+    holds = active_holds(today) if holds is None else holds
+    accounts = accounts_under_hold(holds=holds)
+    return DataSubject._base_manager.filter(
+        Q(pk__in=holds.filter(subject__isnull=False).values("subject_id"))
+        | Q(pk__in=AccountContact.objects.filter(account__in=accounts).values("subject_id"))
+        | Q(
+            pk__in=Account.objects.filter(pk__in=accounts, license_holder__isnull=False).values(
+                "license_holder_id"
+            )
+        )
+    ).values("pk")
+
+
+def subjects_kept(*, today: datetime.date | None = None) -> QuerySet:
+    """The ids of the data subjects no retention rule disposes of now (a subquery).
+
+    Those a legal hold covers, and those whose processing is restricted (GDPR Art. 18: their
+    data is only stored, kept as it is). A restriction is no legal hold: it does not refuse
+    the subject's own erasure request (`holds_covering` lists holds only).
+    """
+    return DataSubject._base_manager.filter(
+        Q(processing_restricted_at__isnull=False) | Q(pk__in=subjects_under_hold(today=today))
+    ).values("pk")
+
+
+def holds_covering(*, subject, today: datetime.date | None = None) -> list[LegalHold]:
+    """The holds in force that cover this subject (see `subjects_under_hold`)."""
+    holds = active_holds(today)
+    if not subjects_under_hold(holds=holds).filter(pk=subject.pk).exists():
+        return []  # the common case, in one query
+    return [
+        hold
+        for hold in holds
+        if subjects_under_hold(holds=LegalHold.objects.filter(pk=hold.pk))
+        .filter(pk=subject.pk)
+        .exists()
+    ]
 
 
 def holds_expiring(*, today: datetime.date, days: int) -> QuerySet:

@@ -1,319 +1,44 @@
-"""Retention operations: run rules, place and release legal holds, decide disposition reviews.
+"""Retention operations: place and release legal holds, decide disposition reviews, run rules.
 
-`retention_rule_run` is the one engine path: the beat task, `manage.py run_retention` and an
-approved disposition review all go through it.
+Running a rule is runs.py's (`retention_rule_run`, `retention_run_all`, `retention_rule_preview`
+are re-exported here: this module is the app's surface for writes).
 """
 
 import datetime
-import logging
-import time
-import uuid
-from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.mail import send_mail
-from django.db import connection, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 
-from privacyops.core import registry
 from privacyops.core import services as core_services
-from privacyops.core.models import JobRun
 
-from . import engine, selectors
-from .leases import (  # noqa: F401  (part of this module's surface)
-    LeaseLost,
-    _lease_seconds,
-    _renew,
-    rule_claim,
-    rule_release,
-    runs_mark_interrupted,
+from . import selectors
+from .models import DispositionReview, LegalHold, RetentionEvent
+from .runs import (
+    Preview,
+    PreviewEntry,
+    retention_rule_preview,
+    retention_rule_run,
+    retention_run_all,
 )
-from .models import DispositionReview, LegalHold, PurgeRun, RetentionEvent, RetentionRule
 
-log = logging.getLogger(__name__)
-SAMPLE_SIZE = 5
-
-
-def _window_size() -> int:
-    return getattr(settings, "RETENTION_WINDOW_SIZE", 100_000)
-
-
-def _pause() -> None:
-    # A test hook (0 in production): lets the kill-safety test strike between windows.
-    seconds = getattr(settings, "RETENTION_WINDOW_PAUSE_SECONDS", 0)
-    if seconds:
-        time.sleep(seconds)
-
-
-def _window_settings() -> None:
-    """PostgreSQL settings for one window's transaction (SET LOCAL: they end with it).
-
-    synchronous_commit off: the commit is acknowledged before its WAL reaches the disk. Safe
-    here, and worth a third of the run time: a window's deletions and its checkpoint commit
-    together, so a database crash can lose only whole, most recent windows, and the resumed
-    run simply does them again. A killed worker loses nothing (the server acknowledged).
-
-    jit off: a window's DELETE is estimated dear enough for JIT compilation, which costs
-    25-30 ms per statement and buys nothing for a 100 ms index range scan, once per window.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('synchronous_commit', 'off', true), "
-                "set_config('jit', 'off', true)"
-            )
-
-
-# --- Preview ----------------------------------------------------------------------------
-
-
-@dataclass
-class PreviewEntry:
-    model: str
-    title: str
-    action: str
-    rows: int
-    held: int
-    sample: list[dict] = field(default_factory=list)
-
-
-@dataclass
-class Preview:
-    rule: str
-    cutoff: str
-    entries: list[PreviewEntry]
-
-    @property
-    def rows(self) -> int:
-        return sum(e.rows for e in self.entries)
-
-    @property
-    def held(self) -> int:
-        return sum(e.held for e in self.entries)
-
-    def as_dict(self) -> dict:
-        return {**asdict(self), "rows": self.rows, "held": self.held}
-
-
-def _sample(qs, registration) -> list[dict]:
-    fields = ["pk", *registration.export_fields[:4]]
-    return [
-        {k: registry._jsonable(v) for k, v in row.items()}
-        for row in qs.order_by("pk").values(*fields)[:SAMPLE_SIZE]
-    ]
-
-
-def retention_rule_preview(*, rule: RetentionRule, cutoff=None) -> Preview:
-    """What running the rule now would do: counts per kind of record and a small sample.
-    Changes nothing."""
-    now = timezone.now()
-    cutoff = cutoff or rule.cutoff(now)
-    entries = []
-    for registration in engine.targets(rule):
-        selection = engine.select(rule, registration, cutoff=cutoff, now=now)
-        action = (
-            "review"
-            if rule.action == RetentionRule.Action.REVIEW
-            else ("delete rows" if engine.deletes_rows(rule.action, registration) else "anonymise")
-        )
-        entries.append(
-            PreviewEntry(
-                model=registration.label,
-                title=registration.title,
-                action=action,
-                rows=selection.disposable.count(),
-                held=engine.held_rows(selection).count(),
-                sample=_sample(selection.disposable, registration),
-            )
-        )
-    return Preview(rule=rule.code, cutoff=cutoff.isoformat(), entries=entries)
-
-
-# --- Running a rule -----------------------------------------------------------------------
-
-
-def _purge_registration(*, run: PurgeRun, rule: RetentionRule, registration, token: str) -> None:
-    label = registration.label
-    state = run.checkpoint.get(label)
-    if state is None:
-        state = run.checkpoint[label] = engine.window_start(rule, registration)
-        PurgeRun.objects.filter(pk=run.pk).update(checkpoint=run.checkpoint)
-    now = timezone.now()
-    selection = engine.select(rule, registration, cutoff=run.cutoff, now=now)
-    if state.get("held") is None:
-        # Held rows are never touched, so counting them once, before the first window, is
-        # exact (and cheapest then: the index still says every page is all-visible).
-        held = engine.held_rows(selection)
-        if "last" in state:
-            held = held.filter(pk__lte=state["last"])
-        state["held"] = held = held.count()
-        run.rows_skipped_held += held
-        PurgeRun.objects.filter(pk=run.pk).update(
-            checkpoint=run.checkpoint, rows_skipped_held=F("rows_skipped_held") + held
-        )
-    delete = engine.deletes_rows(run.action, registration)
-    salt = getattr(settings, "PRIVACYOPS_HASH_SALT", settings.SECRET_KEY)
-    counter = "rows_deleted" if delete else "rows_anonymised"
-    renewed = time.monotonic()
-    for window, progress in engine.windows(selection, state, _window_size(), cutoff=run.cutoff):
-        with transaction.atomic():
-            _window_settings()
-            if time.monotonic() - renewed > _lease_seconds() / 3:
-                _renew(rule, token)
-                renewed = time.monotonic()
-            if delete:
-                done = engine.delete_window(selection.disposable, registration, window)
-            else:
-                done = engine.anonymise_window(
-                    selection.disposable, registration, window, salt=salt
-                )
-            state.update(progress)
-            setattr(run, counter, getattr(run, counter) + done)
-            # The checkpoint and the counts commit with the window's own deletion, and only
-            # while this run still holds the rule's lease (else the window rolls back).
-            if not PurgeRun.objects.filter(pk=run.pk, rule__lease_owner=token).update(
-                checkpoint=run.checkpoint, **{counter: F(counter) + done}
-            ):
-                raise LeaseLost(rule.code)
-            if run.job_run_id:  # the admin home shows a long purge moving, window by window
-                JobRun.objects.filter(pk=run.job_run_id).update(
-                    progress_done=run.rows_deleted + run.rows_anonymised
-                )
-        _pause()
-
-
-def _finish(run: PurgeRun, status: str, errors: str = "") -> PurgeRun:
-    run.refresh_from_db()
-    run.status = status
-    run.finished_at = timezone.now()
-    run.rows_examined = run.rows_deleted + run.rows_anonymised + run.rows_skipped_held
-    if errors:
-        run.errors = (run.errors + "\n" if run.errors else "") + errors
-    run.save(update_fields=["status", "finished_at", "rows_examined", "errors"])
-    if run.job_run_id:
-        job = JobRun.objects.get(pk=run.job_run_id)
-        core_services.job_run_finish(
-            run=job,
-            status={
-                PurgeRun.Status.SUCCEEDED: JobRun.Status.SUCCEEDED,
-                PurgeRun.Status.REVIEW_OPENED: JobRun.Status.SUCCEEDED,
-                PurgeRun.Status.INTERRUPTED: JobRun.Status.INTERRUPTED,
-            }.get(status, JobRun.Status.FAILED),
-            summary=selectors.run_summary(run),
-            detail=errors,
-        )
-    return run
-
-
-def _open_review(*, rule: RetentionRule, run: PurgeRun) -> DispositionReview | None:
-    preview = retention_rule_preview(rule=rule, cutoff=run.cutoff)
-    PurgeRun.objects.filter(pk=run.pk).update(rows_skipped_held=preview.held)
-    if not preview.rows:
-        return None
-    with transaction.atomic():
-        review = DispositionReview.objects.create(
-            rule=rule,
-            cutoff=run.cutoff,
-            rows_found=preview.rows,
-            sample=[asdict(e) for e in preview.entries],
-        )
-        RetentionEvent.objects.create(
-            kind=RetentionEvent.Kind.REVIEW_OPENED, review=review, detail={"rows": preview.rows}
-        )
-        PurgeRun.objects.filter(pk=run.pk).update(review=review)
-        transaction.on_commit(
-            lambda: send_mail(
-                f"Disposition review: {rule.name}",
-                f"{preview.rows} records are past their retention period under the rule "
-                f"'{rule.name}'. Nothing is disposed of until Legal approves in the admin.",
-                None,
-                [settings.PRIVACYOPS_CONTROLLER["email"]],
-                fail_silently=True,
-            )
-        )
-    return review
-
-
-def retention_rule_run(
-    *, rule: RetentionRule, dry_run: bool = False, worker: str = ""
-) -> PurgeRun | Preview | None:
-    """Run one rule now: dispose of every row past its period that no hold and no longer rule
-    keeps, one key window per transaction; or, with dry_run, only preview it.
-
-    Returns None when another worker is running the same rule (it holds the lease). A run a
-    killed worker left behind is marked interrupted and this run resumes from its checkpoint.
-    A review rule disposes of nothing until Legal approves its disposition review.
-    """
-    if dry_run:
-        return retention_rule_preview(rule=rule)
-    token = uuid.uuid4().hex
-    if not rule_claim(rule=rule, token=token):
-        log.info("Rule %s is being run by another worker; skipped", rule.code)
-        return None
-    try:
-        interrupted = runs_mark_interrupted(rule=rule)
-        # A disposal run a killed worker left behind is finished first, with its own cutoff.
-        resume = next((r for r in interrupted if r.action != RetentionRule.Action.REVIEW), None)
-        now = timezone.now()
-        if resume is not None:
-            action, review, cutoff = resume.action, resume.review, resume.cutoff
-        elif rule.action == RetentionRule.Action.REVIEW:
-            review = selectors.review_to_dispose(rule=rule)
-            if review is not None:
-                # Approved by Legal: disposed of by the registry's erasure strategies.
-                action, cutoff = RetentionRule.Action.ANONYMISE, review.cutoff
-            elif selectors.review_may_open(rule=rule, today=timezone.localdate(now)):
-                action, review, cutoff = RetentionRule.Action.REVIEW, None, rule.cutoff(now)
-            else:
-                return None  # a review awaits Legal, or Legal extended the period
-        else:
-            action, review, cutoff = rule.action, None, rule.cutoff(now)
-        job = core_services.job_run_start(job=f"retention: {rule.code}", worker=worker)
-        run = PurgeRun.objects.create(
-            rule=rule,
-            review=review,
-            resumed_from=resume,
-            job_run=job,
-            cutoff=cutoff,
-            action=action,
-            worker=worker,
-            # Where the dead run stopped; held rows are counted afresh (this run keeps them too).
-            checkpoint={
-                label: {**state, "held": None} for label, state in (resume.checkpoint.items())
-            }
-            if resume
-            else {},
-        )
-        if action == RetentionRule.Action.REVIEW:
-            opened = _open_review(rule=rule, run=run)
-            return _finish(
-                run, PurgeRun.Status.REVIEW_OPENED if opened else PurgeRun.Status.SUCCEEDED
-            )
-        try:
-            for registration in engine.targets(rule):
-                _purge_registration(run=run, rule=rule, registration=registration, token=token)
-        except LeaseLost:
-            return _finish(run, PurgeRun.Status.INTERRUPTED, "Lost the rule's lease mid-run.")
-        except Exception as exc:  # recorded on the run; the next run resumes from it
-            log.exception("Retention rule %s failed", rule.code)
-            return _finish(run, PurgeRun.Status.FAILED, f"{type(exc).__name__}: {exc}")
-        if review is not None:
-            DispositionReview.objects.filter(pk=review.pk).update(
-                status=DispositionReview.Status.DISPOSED
-            )
-        return _finish(run, PurgeRun.Status.SUCCEEDED)
-    finally:
-        rule_release(rule=rule, token=token)
-
-
-def retention_run_all(*, dry_run: bool = False, worker: str = "") -> list:
-    """Every active rule, one after the other (what the beat job and run_retention do)."""
-    results = []
-    for rule in RetentionRule.objects.filter(is_active=True).order_by("code"):
-        results.append((rule, retention_rule_run(rule=rule, dry_run=dry_run, worker=worker)))
-    return results
+__all__ = [
+    "Preview",
+    "PreviewEntry",
+    "disposition_review_approve",
+    "disposition_review_extend",
+    "disposition_review_refusal",
+    "hold_reasons",
+    "legal_hold_change",
+    "legal_hold_place",
+    "legal_hold_release",
+    "legal_holds_announce_expiring",
+    "retention_rule_preview",
+    "retention_rule_run",
+    "retention_run_all",
+]
 
 
 # --- Legal holds --------------------------------------------------------------------------
@@ -391,7 +116,7 @@ def legal_hold_release(*, hold: LegalHold, by) -> LegalHold:
 def legal_holds_announce_expiring(*, today: datetime.date | None = None) -> int:
     """Tell Legal, once per hold, that a hold ends within the notice period (the beat job)."""
     today = today or timezone.localdate()
-    days = getattr(settings, "RETENTION_HOLD_EXPIRY_NOTICE_DAYS", 14)
+    days = settings.RETENTION_HOLD_EXPIRY_NOTICE_DAYS
     job = core_services.job_run_start(job="retention: hold expiry notices")
     announced = 0
     for hold_id in (
@@ -437,21 +162,55 @@ def hold_reasons(subject) -> list[str]:
 
 # --- Disposition reviews ------------------------------------------------------------------
 
+APPROVE, EXTEND = "approve", "extend"
+
+
+def disposition_review_refusal(
+    *,
+    review: DispositionReview,
+    decision: str,
+    until: datetime.date | None = None,
+    comment: str = "",
+) -> ValidationError | None:
+    """Why Legal cannot take this decision on this review now; None when it can.
+
+    The one statement of the rules: the services raise it, the admin form shows it as form
+    errors before anything is saved.
+    """
+    if decision not in (APPROVE, EXTEND):
+        return ValidationError(f"Unknown decision {decision!r}.")
+    errors: dict[str, list[str]] = {}
+    if review.status != DispositionReview.Status.PENDING:
+        verb = "approved" if decision == APPROVE else "extended"
+        errors[NON_FIELD_ERRORS] = [f"Only a review awaiting Legal can be {verb}."]
+    if decision == EXTEND:
+        if not comment.strip():
+            errors["comment"] = ["Say why the records are kept longer."]
+        if until is None or until <= timezone.localdate():
+            errors["extended_until"] = ["The new date must be in the future."]
+    return ValidationError(errors) if errors else None
+
 
 @transaction.atomic
 def disposition_review_approve(
     *, review: DispositionReview, by, comment: str = ""
 ) -> DispositionReview:
-    """Legal approves disposal; the rule's next run disposes of the records (holds still win)."""
+    """Legal approves disposal and the rule's run that disposes of the records is started (on
+    a worker, once this commits). Holds still win. Refused (ValidationError) unless the review
+    awaits Legal."""
     review = DispositionReview.objects.select_for_update().get(pk=review.pk)
-    if review.status != DispositionReview.Status.PENDING:
-        raise ValidationError("Only a review awaiting Legal can be approved.")
+    if refused := disposition_review_refusal(review=review, decision=APPROVE):
+        raise refused
     review.status = DispositionReview.Status.APPROVED
     review.decided_by, review.decided_at, review.comment = by, timezone.now(), comment
     review.save(update_fields=["status", "decided_by", "decided_at", "comment"])
     RetentionEvent.objects.create(
         kind=RetentionEvent.Kind.REVIEW_APPROVED, review=review, by=by, detail={"comment": comment}
     )
+    from . import tasks  # tasks import this module
+
+    rule_id = review.rule_id
+    transaction.on_commit(lambda: tasks.run_rule.delay(rule_id))
     return review
 
 
@@ -459,14 +218,13 @@ def disposition_review_approve(
 def disposition_review_extend(
     *, review: DispositionReview, by, until: datetime.date, comment: str
 ) -> DispositionReview:
-    """Legal keeps the records longer; no new review opens for the rule before `until`."""
-    if not comment.strip():
-        raise ValidationError("Say why the records are kept longer.")
+    """Legal keeps the records longer; no new review opens for the rule before `until`.
+    Refused (ValidationError) without a reason, a future date, or a review awaiting Legal."""
     review = DispositionReview.objects.select_for_update().get(pk=review.pk)
-    if review.status != DispositionReview.Status.PENDING:
-        raise ValidationError("Only a review awaiting Legal can be extended.")
-    if until <= timezone.localdate():
-        raise ValidationError("The new date must be in the future.")
+    if refused := disposition_review_refusal(
+        review=review, decision=EXTEND, until=until, comment=comment
+    ):
+        raise refused
     review.status = DispositionReview.Status.EXTENDED
     review.decided_by, review.decided_at = by, timezone.now()
     review.comment, review.extended_until = comment, until

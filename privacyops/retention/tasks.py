@@ -1,13 +1,13 @@
 from celery import shared_task
 
-from . import services
+from . import selectors, services
 from .models import RetentionRule
 
 
 @shared_task(name="retention.run_all")
 def run_all() -> int:
     """Fan out: one task per active rule, so rules run in parallel on as many workers as exist."""
-    ids = list(RetentionRule.objects.filter(is_active=True).values_list("pk", flat=True))
+    ids = list(selectors.rules_active().values_list("pk", flat=True))
     for rule_id in ids:
         run_rule.delay(rule_id)
     return len(ids)

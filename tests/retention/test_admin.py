@@ -6,6 +6,7 @@ import io
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -209,3 +210,43 @@ def test_extending_a_hold_in_the_admin_leaves_an_event(legal_client, legal):
     assert hold.ends_on == later
     change = RetentionEvent.objects.get(hold=hold, kind="hold_changed")
     assert change.by == legal and change.detail["ends_on"][1] == later.isoformat()
+
+
+def test_a_refused_decision_is_a_form_error_and_changes_nothing(legal_client, legal):
+    rule = RetentionRule.objects.get(code="billing-records-10-years")
+    AccountFactory(status="closed", closed_at=timezone.localdate() - datetime.timedelta(days=3700))
+    review = services.retention_rule_run(rule=rule).review
+    url = reverse("admin:retention_dispositionreview_change", args=[review.pk])
+
+    response = legal_client.post(
+        url,
+        {
+            "decision": "extend",
+            "comment": "Dispute pending",
+            "extended_until": timezone.localdate().isoformat(),  # not in the future
+        },
+    )
+
+    assert response.status_code == 200  # the form again, with the service's reason
+    form = response.context["adminform"].form
+    assert form.errors["extended_until"] == ["The new date must be in the future."]
+    assert "changed successfully" not in response.content.decode()
+    review.refresh_from_db()
+    assert review.status == DispositionReview.Status.PENDING
+    assert not RetentionEvent.objects.filter(review=review, kind="review_extended").exists()
+
+
+def test_approving_a_review_starts_its_run_once_the_decision_commits(
+    legal, django_capture_on_commit_callbacks
+):
+    rule = RetentionRule.objects.get(code="billing-records-10-years")
+    AccountFactory(status="closed", closed_at=timezone.localdate() - datetime.timedelta(days=3700))
+    review = services.retention_rule_run(rule=rule).review
+    with (
+        mock.patch("privacyops.retention.tasks.run_rule.delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.disposition_review_approve(review=review, by=legal, comment="No audit open")
+    delay.assert_called_once_with(rule.pk)
+    with pytest.raises(ValidationError):
+        services.disposition_review_approve(review=review, by=legal)  # decided already

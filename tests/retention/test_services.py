@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from privacyops.core import registry
 from privacyops.core.models import JobRun
-from privacyops.retention import engine, services
+from privacyops.retention import engine, leases, services
 from privacyops.retention.models import (
     DispositionReview,
     LegalHold,
@@ -290,11 +290,11 @@ def test_extending_a_review_keeps_the_records(legal):
 
 def test_a_rule_another_worker_holds_is_skipped(events_rule):
     event(DataSubjectFactory(), 20)
-    assert services.rule_claim(rule=events_rule, token="other-worker")
+    assert leases.rule_claim(rule=events_rule, token="other-worker")
     assert services.retention_rule_run(rule=events_rule) is None
     assert ActivityEvent.objects.count() == 1
-    assert not services.rule_claim(rule=events_rule, token="third-worker")
-    services.rule_release(rule=events_rule, token="other-worker")
+    assert not leases.rule_claim(rule=events_rule, token="third-worker")
+    leases.rule_release(rule=events_rule, token="other-worker")
     assert _run(events_rule).rows_deleted == 1
 
 

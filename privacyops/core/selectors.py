@@ -1,3 +1,7 @@
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from . import roles
 from .models import JobRun
 
 
@@ -10,3 +14,13 @@ def recent_job_runs(*, limit: int = 8, exclude_heartbeats: bool = True) -> list[
     if exclude_heartbeats:
         runs = runs.exclude(job="heartbeat")
     return list(runs.order_by("-started_at")[:limit])
+
+
+def legal_staff() -> QuerySet:
+    """Active members of the Legal department: who handles requests, who is told when one is
+    overdue."""
+    return (
+        get_user_model()
+        .objects.filter(groups__name=roles.LEGAL, is_active=True)
+        .order_by("username")
+    )

@@ -1,3 +1,5 @@
+"""The admin home's panels about privacy requests: open requests, and their fulfilment."""
+
 from django.urls import reverse
 
 from privacyops.core import dashboard
@@ -32,4 +34,47 @@ def requests_panel(user) -> dashboard.Panel | None:
         link_url=f"{url}?view=open",
         link_label="Open privacy requests",
         order=200,
+    )
+
+
+@dashboard.register_panel
+def fulfilment_panel(user) -> dashboard.Panel | None:
+    if not user.has_perm("dsr.view_recipientnotification"):
+        return None
+    times = selectors.response_times()
+    notices = reverse("admin:dsr_recipientnotification_changelist")
+    return dashboard.Panel(
+        title="Fulfilment of privacy requests",
+        bars=[
+            dashboard.Bar(
+                label="Recipient notifications to send (Art. 19)",
+                value=selectors.notifications_pending().count(),
+                url=f"{notices}?status__exact=pending",
+                tone="warn",
+            ),
+            dashboard.Bar(
+                label="Access packages being built",
+                value=selectors.packages_in_progress().count(),
+                url=reverse("admin:dsr_accesspackage_changelist"),
+            ),
+            dashboard.Bar(
+                label="Forwarded to customers, no instruction yet",
+                value=selectors.forwards_awaiting_instruction().count(),
+                url=reverse("admin:dsr_customerdataforward_changelist"),
+            ),
+        ],
+        facts=[
+            ("Answered in the last 12 months", str(times["answered"])),
+            (
+                "Median days to answer",
+                "—" if times["median_days"] is None else f"{times['median_days']:g}",
+            ),
+            (
+                "Answered in time",
+                "—" if times["on_time_percent"] is None else f"{times['on_time_percent']}%",
+            ),
+        ],
+        link_url=reverse("admin:dsr_requestoutcome_changelist"),
+        link_label="Response times",
+        order=210,
     )

@@ -9,16 +9,18 @@ accident; this is the one place that removes a request, with everything that bel
 from django.db import transaction
 from django.db.models import QuerySet
 
-from .fulfilment.access import package_path
-from .fulfilment_models import (
+from .models import (
     AccessPackage,
     CustomerDataForward,
     ErasureCertificate,
+    PrivacyRequest,
     RecipientNotification,
+    ReminderSent,
+    RequestEvent,
     RequestOutcome,
     SubjectChange,
 )
-from .models import PrivacyRequest, ReminderSent, RequestEvent
+from .services.access import package_path
 
 # Everything recorded about a request, removed before the request itself.
 REQUEST_FILE = (

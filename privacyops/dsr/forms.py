@@ -1,11 +1,15 @@
+"""The forms of privacy requests: the public form, the staff's forms and the fulfilment page's."""
+
 from django import forms
-from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 
-from privacyops.core import roles
-from privacyops.subjects.models import Account
+from privacyops.core.selectors import legal_staff
+from privacyops.subjects.models import Account, DataSubject
+from privacyops.subjects.selectors import subject_for_email
 
-from .lifecycle import REASON_REQUIRED, State
-from .models import PrivacyRequest, RequestType
+from .lifecycle import State
+from .models import CustomerDataForward, PrivacyRequest, RecipientNotification, RequestType
+from .services import NextStep
 
 
 class PublicRequestForm(forms.Form):
@@ -43,23 +47,12 @@ class StaffRequestForm(forms.ModelForm):
         )
 
 
-def legal_staff():
-    return (
-        get_user_model()
-        .objects.filter(groups__name=roles.LEGAL, is_active=True)
-        .order_by("username")
-    )
-
-
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(queryset=legal_staff(), label="Assign to", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = legal_staff()
-
-
-VERIFY, EXTEND = "verify_identity", "extend"
 
 
 class NextStepForm(forms.Form):
@@ -81,15 +74,70 @@ class NextStepForm(forms.Form):
         label="Customer that controls the data (for a redirection)",
     )
 
-    def __init__(self, *args, steps: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, steps: list[NextStep], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["step"].choices = steps
+        self.fields["step"].choices = [(step.code, step.label) for step in steps]
+        self.needs_text = {step.code for step in steps if step.needs_text}
 
     def clean(self):
         data = super().clean()
         step = data.get("step")
-        if step in {VERIFY, EXTEND, *REASON_REQUIRED} and not data.get("text", "").strip():
+        if step in self.needs_text and not data.get("text", "").strip():
             self.add_error("text", "This step needs a reason or note.")
         if step == State.REDIRECTED and not data.get("account"):
             self.add_error("account", "Name the customer that controls the data.")
         return data
+
+
+# --- The fulfilment page --------------------------------------------------------------------
+
+
+class RectifyForm(forms.Form):
+    full_name = forms.CharField(label="Name", max_length=200, required=False)
+    title = forms.CharField(label="Title", max_length=200, required=False)
+    email = forms.EmailField(label="E-mail address", required=False)
+    phone = forms.CharField(label="Telephone number", max_length=500, required=False)
+    postal = forms.CharField(
+        label="Postal address",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    note = forms.CharField(label="Note (what the requester asked)", required=False)
+
+
+class MatchForm(forms.Form):
+    subject = forms.IntegerField(label="Data subject number (#)", required=False, min_value=1)
+    email = forms.EmailField(label="or their e-mail address", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("subject"):
+            found = DataSubject.objects.filter(pk=data["subject"]).first()
+        elif data.get("email"):
+            found = subject_for_email(data["email"])
+        else:
+            raise ValidationError("Give the data subject's number or e-mail address.")
+        if found is None:
+            raise ValidationError("No data subject found.")
+        data["found"] = found
+        return data
+
+
+class NoticeForm(forms.Form):
+    notification = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(
+        choices=[
+            (RecipientNotification.Status.SENT, "Sent"),
+            (RecipientNotification.Status.IMPOSSIBLE, "Impossible or disproportionate"),
+        ]
+    )
+    note = forms.CharField(label="How it was sent, or why it is impossible", required=False)
+
+
+class InstructionForm(forms.Form):
+    forward = forms.IntegerField(widget=forms.HiddenInput)
+    instruction = forms.ChoiceField(choices=CustomerDataForward.Instruction.choices)
+    text = forms.CharField(
+        label="Instruction, as received", widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -10,19 +10,18 @@ never on the number of requests in a batch.
 import datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
-from privacyops.core import roles
 from privacyops.core.models import JobRun
+from privacyops.core.selectors import legal_staff
 from privacyops.core.services import job_run_finish, job_run_progress, job_run_start
 
 from . import deadlines, letters
 from .lifecycle import CLOCK_STOPPED, OPEN, State
 from .models import Channel, MessageTemplate, PrivacyRequest, ReminderSent, RequestEvent
-from .services import request_transition
+from .services import request_event_new, request_events_record, request_transition
 
 REMIND_AT = {ReminderSent.Kind.DUE_IN_7: 7, ReminderSent.Kind.DUE_IN_2: 2}
 
@@ -39,8 +38,7 @@ def reminder_kind(days_left: int) -> str | None:
 
 
 def _legal_addresses() -> list[str]:
-    users = get_user_model().objects.filter(groups__name=roles.LEGAL, is_active=True)
-    return sorted(set(users.exclude(email="").values_list("email", flat=True)))
+    return sorted(set(legal_staff().exclude(email="").values_list("email", flat=True)))
 
 
 def reminders_send(
@@ -98,11 +96,14 @@ def reminders_send(
                     )
                 )
                 events.append(
-                    RequestEvent(
+                    request_event_new(
                         request=request,
                         kind=event_kind,
+                        by=None,
                         note=subject,
-                        data={"to": to, "days_left": days_left, "due_date": str(request.due_date)},
+                        to=to,
+                        days_left=days_left,
+                        due_date=str(request.due_date),
                     )
                 )
                 if to:
@@ -111,7 +112,7 @@ def reminders_send(
             # The unique constraint is the last guard: a clash rolls the batch back, and
             # with it the e-mails, which only leave on commit.
             ReminderSent.objects.bulk_create(rows)
-            RequestEvent.objects.bulk_create(events)
+            request_events_record(events)
             letters.send_on_commit(messages)
             done += len(batch)
             job_run_progress(run=run, done=done)

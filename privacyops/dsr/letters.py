@@ -1,11 +1,11 @@
-"""Letters to requesters and customers, from the editable templates, stored in the history.
+"""The wording of letters to requesters and customers, and how they leave.
 
-Every letter becomes a RequestEvent (who it went to, the exact subject and body) in the same
-transaction as the change that caused it, and is handed to Django's e-mail backend only when
-that transaction commits: a rolled-back change sends nothing.
+Templates are editable in the admin (MessageTemplate); a deleted one falls back on the wording
+seeded by the data migration (seed/letters.py). Writing a letter into a request's history and
+sending it is a service: `services.letter_send`. Mail leaves only when the transaction that
+caused it commits: a rolled-back change sends nothing.
 """
 
-import importlib
 from functools import lru_cache
 
 from django.conf import settings
@@ -13,24 +13,18 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template import Context, Template
 
-from .models import MessageTemplate, PrivacyRequest, RequestEvent
-
-# Where a requester may complain (GDPR Art. 77); stated in every refusal.
-DEFAULT_AUTHORITY = (
-    "Commission for Personal Data Protection (Комисия за защита на личните данни), "
-    "2 Prof. Tsvetan Lazarov Blvd., Sofia 1592, Bulgaria, www.cpdp.bg"
-)
+from .models import MessageTemplate
+from .seed.letters import seeded_letter
 
 
 def authority() -> str:
-    return getattr(settings, "PRIVACYOPS_SUPERVISORY_AUTHORITY", DEFAULT_AUTHORITY)
+    """Where a requester may complain (GDPR Art. 77); stated in every refusal."""
+    return settings.PRIVACYOPS_SUPERVISORY_AUTHORITY
 
 
 def seeded_wording(key: str) -> MessageTemplate:
-    # The wording seeded by the data migration, for a template someone deleted in the admin:
-    # a letter the law requires must still go out.
-    seed = importlib.import_module("privacyops.dsr.migrations.0002_seed_letters_and_schedules")
-    subject, body = seed.LETTERS[key]
+    # For a template someone deleted in the admin: a letter the law requires must still go out.
+    subject, body = seeded_letter(key)
     return MessageTemplate(key=key, subject=subject, body=body)
 
 
@@ -62,36 +56,3 @@ def send_on_commit(messages: list[EmailMessage]) -> None:
         get_connection().send_messages(messages)
 
     transaction.on_commit(send)
-
-
-def letter_send(
-    *,
-    request: PrivacyRequest,
-    key: str,
-    by=None,
-    to: list[str] | None = None,
-    context: dict | None = None,
-) -> RequestEvent:
-    """Write the letter `key` into the request's history and e-mail it when the change commits.
-
-    Without an e-mail address (a request received by telephone or post) the letter is still
-    recorded, marked for sending by post.
-    """
-    recipients = [address for address in (to or [request.requester_email]) if address]
-    subject, body = render(key, {"request": request, **(context or {})})
-    event = RequestEvent.objects.create(
-        request=request,
-        kind=RequestEvent.Kind.MESSAGE,
-        by=by,
-        note=subject,
-        data={
-            "template": key,
-            "to": recipients,
-            "subject": subject,
-            "body": body,
-            "delivery": "e-mail" if recipients else "post (no e-mail address given)",
-        },
-    )
-    if recipients:
-        send_on_commit([EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)])
-    return event

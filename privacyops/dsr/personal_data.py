@@ -1,9 +1,21 @@
 """Where this app's personal data lives (see core.registry)."""
 
 from privacyops.core import registry
+from privacyops.core.erasure import Strategy
 
 from .disposal import privacy_requests_dispose
-from .models import MessageTemplate, PrivacyRequest, ReminderSent, RequestEvent
+from .models import (
+    AccessPackage,
+    CustomerDataForward,
+    ErasureCertificate,
+    MessageTemplate,
+    PrivacyRequest,
+    RecipientNotification,
+    ReminderSent,
+    RequestEvent,
+    RequestOutcome,
+    SubjectChange,
+)
 
 # A request and its history are the evidence that a right was honoured (GDPR Art. 5(2),
 # accountability): erasing the subject keeps them, and says so.
@@ -48,4 +60,43 @@ registry.not_personal(MessageTemplate, reason="Wording of letters; no one's data
 registry.not_personal(
     ReminderSent, reason="Which internal reminder went out for which request; staff addresses."
 )
-from . import fulfilment_personal_data  # noqa: E402, F401  (fulfilment records, issue 5)
+
+# --- What fulfilling a request leaves behind ------------------------------------------------
+registry.register(
+    SubjectChange,
+    category=registry.PERSONAL_INFORMATION,
+    subject_path="subject",
+    export_fields=("field", "old_value", "new_value", "changed_at"),
+    # The fact that a detail was corrected stays; the values themselves go.
+    erasure={"old_value": Strategy.MASK, "new_value": Strategy.MASK},
+    retention_clock="changed_at",
+)
+registry.register(
+    CustomerDataForward,
+    category=registry.PERSONAL_INFORMATION,
+    subject_path="request__subject",
+    export_fields=(
+        "account__company_name",
+        "forwarded_at",
+        "instruction",
+        "instruction_received_at",
+        "carried_out_at",
+    ),
+    erasure=registry.DELETE_ROW,
+    retention_clock="forwarded_at",
+    keep_reason=EVIDENCE,
+    account_path="account",
+)
+registry.not_personal(
+    AccessPackage,
+    reason="Counts and a fingerprint of a package; the file itself lives outside the database "
+    "and is deleted when its link expires or the person is erased.",
+)
+registry.not_personal(
+    ErasureCertificate,
+    reason="What kinds of records were erased and how many; never an erased value.",
+)
+registry.not_personal(
+    RecipientNotification, reason="Which recipient category was told of which operation."
+)
+registry.not_personal(RequestOutcome, reason="Dates and counts of a request's answer.")

@@ -1,12 +1,20 @@
-"""Reads about privacy requests that encode a rule (what is overdue, due soon, whose)."""
+"""Reads about privacy requests that encode a rule: what is overdue, due soon, whose; what
+fulfilment still waits for, how fast requests are answered."""
 
 import datetime
+import statistics
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from .lifecycle import CLOCK_STOPPED, OPEN
-from .models import PrivacyRequest
+from .models import (
+    AccessPackage,
+    CustomerDataForward,
+    PrivacyRequest,
+    RecipientNotification,
+    RequestOutcome,
+)
 
 
 def open_requests() -> QuerySet[PrivacyRequest]:
@@ -32,3 +40,40 @@ def due_within(*, days: int, today: datetime.date | None = None) -> QuerySet[Pri
 def open_by_state() -> dict[str, int]:
     rows = open_requests().values("state").annotate(n=Count("pk")).order_by()
     return {row["state"]: row["n"] for row in rows}
+
+
+def notifications_pending() -> QuerySet[RecipientNotification]:
+    """Art. 19 notifications of open requests not yet marked sent or impossible."""
+    return RecipientNotification.objects.filter(
+        status=RecipientNotification.Status.PENDING, request__state__in=list(OPEN)
+    )
+
+
+def packages_in_progress() -> QuerySet[AccessPackage]:
+    return AccessPackage.objects.filter(
+        status__in=[AccessPackage.Status.QUEUED, AccessPackage.Status.BUILDING]
+    )
+
+
+def forwards_awaiting_instruction() -> QuerySet[CustomerDataForward]:
+    return CustomerDataForward.objects.filter(instruction="")
+
+
+def response_times(*, since: datetime.datetime | None = None) -> dict:
+    """Requests answered since a date (default: 12 months): count, median days, share in time.
+
+    The figures an authority asks for; one row per completed request in RequestOutcome.
+    """
+    since = since or timezone.now() - datetime.timedelta(days=365)
+    rows = list(
+        RequestOutcome.objects.filter(completed_at__gte=since).values_list(
+            "response_days", "on_time"
+        )
+    )
+    if not rows:
+        return {"answered": 0, "median_days": None, "on_time_percent": None}
+    return {
+        "answered": len(rows),
+        "median_days": statistics.median(days for days, _ in rows),
+        "on_time_percent": round(100 * sum(1 for _, ok in rows if ok) / len(rows)),
+    }

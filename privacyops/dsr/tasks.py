@@ -15,9 +15,9 @@ def close_unconfirmed(self) -> dict:
 
 @shared_task(name="dsr.build_access_package", bind=True)
 def access_package_build_task(self, package_id: int) -> dict:
-    from . import fulfilment
+    from . import services
 
-    package = fulfilment.access_package_build(
+    package = services.access_package_build(
         package_id=package_id, worker=self.request.hostname or ""
     )
     return {"package": package.pk, "status": package.status}
@@ -25,6 +25,6 @@ def access_package_build_task(self, package_id: int) -> dict:
 
 @shared_task(name="dsr.expire_access_packages", bind=True)
 def expire_access_packages(self) -> dict:
-    from . import fulfilment
+    from . import services
 
-    return fulfilment.access_packages_expire(worker=self.request.hostname or "").summary
+    return services.access_packages_expire(worker=self.request.hostname or "").summary

@@ -1,8 +1,11 @@
-"""The public pages: submit a privacy request, confirm it by the e-mailed link. No login."""
+"""The public pages: submit a privacy request, confirm it by the e-mailed link, download the
+access package through its signed link. No login."""
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import FileResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from . import services
@@ -73,3 +76,30 @@ def request_confirm(request, token: str):
     except services.ConfirmationInvalid as error:
         return render(request, "dsr/confirm.html", {"error": str(error)}, status=400)
     return render(request, "dsr/confirmed.html", {"privacy_request": privacy_request})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def package_download(request, token: str):
+    # GET only shows a button: link scanners in mail systems must not count as a download.
+    try:
+        package = services.access_package_for_token(token)
+    except services.PackageUnavailable as error:
+        return render(request, "dsr/package.html", {"error": str(error)}, status=410)
+    if request.method == "GET":
+        return render(request, "dsr/package.html", {"package": package})
+    try:
+        staff = request.user if request.user.is_authenticated and request.user.is_staff else None
+        package, path = services.access_package_open(
+            token=token, via=request.META.get("REMOTE_ADDR", ""), by=staff
+        )
+    except services.PackageUnavailable as error:
+        return render(request, "dsr/package.html", {"error": str(error)}, status=410)
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=package.filename,
+        content_type="application/zip",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

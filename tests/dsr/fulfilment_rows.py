@@ -1,8 +1,8 @@
 """One of each fulfilment record, made through the services (for the role matrix)."""
 
-from privacyops.dsr import fulfilment, services
-from privacyops.dsr.fulfilment_models import RecipientNotification, RequestOutcome
+from privacyops.dsr import services
 from privacyops.dsr.lifecycle import State
+from privacyops.dsr.models import RecipientNotification, RequestOutcome
 from privacyops.subjects.models import CustomerDataset
 from tests.dsr.factories import in_progress
 from tests.factories import (
@@ -27,17 +27,17 @@ def fulfilment_row(label: str):
     legal = _legal()
     if label == "dsr.AccessPackage":
         _, request = _subject_request("access", "matrix-access@example.com")
-        return fulfilment.access_package_request(request=request, by=legal)
+        return services.access_package_request(request=request, by=legal)
     if label in ("dsr.ErasureCertificate", "dsr.RecipientNotification"):
         _, request = _subject_request("erasure", "matrix-erasure@example.com")
-        _, plan = fulfilment.erasure_preview(request=request, by=legal)
-        certificate = fulfilment.erasure_execute(request=request, by=legal, plan=plan)
+        _, plan = services.erasure_preview(request=request, by=legal)
+        certificate = services.erasure_execute(request=request, by=legal, plan=plan)
         if label == "dsr.ErasureCertificate":
             return certificate
         return RecipientNotification.objects.filter(request=request).first()
     if label == "dsr.SubjectChange":
         _, request = _subject_request("rectification", "matrix-rectify@example.com")
-        (change,) = fulfilment.subject_rectify(
+        (change,) = services.subject_rectify(
             request=request, by=legal, changes={"full_name": "Matrix Person"}
         )
         return change
@@ -50,11 +50,11 @@ def fulfilment_row(label: str):
             location="eu",
         )
         dataset.subjects.add(subject)
-        (forward,) = fulfilment.customer_data_forward(request=request, by=legal)
+        (forward,) = services.customer_data_forward(request=request, by=legal)
         return forward
     # dsr.RequestOutcome
     _, request = _subject_request("objection", "matrix-objection@example.com")
-    fulfilment.marketing_objection(request=request, by=legal)
+    services.marketing_objection(request=request, by=legal)
     services.request_transition(request=request, to=State.AWAITING_APPROVAL, by=legal)
     services.request_transition(request=request, to=State.COMPLETED, by=legal)
     return RequestOutcome.objects.get(request=request)

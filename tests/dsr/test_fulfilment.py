@@ -17,17 +17,19 @@ from django.utils import timezone
 from config.celery import app as celery_app
 from privacyops.core import registry, roles
 from privacyops.core.models import JobRun
-from privacyops.dsr import fulfilment, services
-from privacyops.dsr.fulfilment_models import (
+from privacyops.dsr import services
+from privacyops.dsr.lifecycle import State
+from privacyops.dsr.models import (
     AccessPackage,
     CustomerDataForward,
     ErasureCertificate,
+    PrivacyRequest,
     RecipientNotification,
+    RequestEvent,
     RequestOutcome,
+    RequestType,
     SubjectChange,
 )
-from privacyops.dsr.lifecycle import State
-from privacyops.dsr.models import PrivacyRequest, RequestEvent, RequestType
 from privacyops.marketing import services as marketing
 from privacyops.marketing.models import Subscription, SuppressionEntry
 from privacyops.marketing.selectors import email_hash
@@ -181,11 +183,16 @@ def test_access_package_built_in_a_task_stored_privately_downloaded_by_signed_li
     assert {"personal-data.json", "summary.html"} <= set(archive.namelist())
 
     # The requester: GET shows a button (mail scanners do not count), POST downloads.
-    link = fulfilment.access_package_link(package=package)
+    link = services.access_package_link(package=package)
     path = link.split("://", 1)[1].split("/", 1)[1]
     page = raw_client.get(f"/{path}")
     assert page.status_code == 200 and b"Download my data" in page.content
-    assert RequestEvent.objects.filter(request=request, kind="download").count() == 0
+    assert (
+        RequestEvent.objects.filter(
+            request=request, kind=RequestEvent.Kind.PACKAGE_DOWNLOADED
+        ).count()
+        == 0
+    )
     download = raw_client.post(f"/{path}")
     assert download.status_code == 200
     body = b"".join(download.streaming_content)
@@ -194,7 +201,9 @@ def test_access_package_built_in_a_task_stored_privately_downloaded_by_signed_li
     # Staff copy, also recorded.
     staff = client.get(reverse("admin:dsr_privacyrequest_package", args=[request.pk, package.pk]))
     assert staff.status_code == 200
-    downloads = RequestEvent.objects.filter(request=request, kind="download")
+    downloads = RequestEvent.objects.filter(
+        request=request, kind=RequestEvent.Kind.PACKAGE_DOWNLOADED
+    )
     assert downloads.count() == 2
     assert {e.by for e in downloads} == {None, lena}
     package.refresh_from_db()
@@ -203,7 +212,12 @@ def test_access_package_built_in_a_task_stored_privately_downloaded_by_signed_li
     # Staff who follow the link from the letter in the history are named, not taken for
     # the requester.
     client.post(f"/{path}")
-    assert RequestEvent.objects.filter(request=request, kind="download", by=lena).count() == 2
+    assert (
+        RequestEvent.objects.filter(
+            request=request, kind=RequestEvent.Kind.PACKAGE_DOWNLOADED, by=lena
+        ).count()
+        == 2
+    )
 
     # A forged or tampered link gives nothing.
     assert client.get(f"/privacy/package/{path.split('/')[-2]}x/").status_code == 410
@@ -227,38 +241,38 @@ def test_access_package_built_in_a_task_stored_privately_downloaded_by_signed_li
 def test_expired_package_link_and_expiry_job(client, lena, eager_celery, private_storage):
     subject_in_every_model()
     request = in_progress(request_type=RequestType.PORTABILITY, requester_email=EMAIL)
-    package = fulfilment.access_package_request(request=request, by=lena)
-    fulfilment.access_package_build(package_id=package.pk)
+    package = services.access_package_request(request=request, by=lena)
+    services.access_package_build(package_id=package.pk)
     package.refresh_from_db()
-    link = fulfilment.access_package_link(package=package)
+    link = services.access_package_link(package=package)
     AccessPackage.objects.filter(pk=package.pk).update(expires_at=timezone.now())
 
     path = "/" + link.split("://", 1)[1].split("/", 1)[1]
     assert client.get(path).status_code == 410
     assert client.post(path).status_code == 410
 
-    run = fulfilment.access_packages_expire()
+    run = services.access_packages_expire()
     assert run.summary == {"expired": 1}
     package.refresh_from_db()
     assert package.status == AccessPackage.Status.EXPIRED
     assert not (private_storage / "access-packages" / package.stored_as).exists()
-    assert fulfilment.access_packages_expire().summary == {"expired": 0}  # idempotent
+    assert services.access_packages_expire().summary == {"expired": 0}  # idempotent
     # Completion needs a package on offer.
     to_approval(request, lena)
-    assert any("package" in b for b in fulfilment.completion_blockers(request))
+    assert any("package" in b for b in services.completion_blockers(request))
 
 
 def test_package_build_failure_is_recorded(lena, monkeypatch):
     subject_in_every_model()
     request = in_progress(request_type=RequestType.ACCESS, requester_email=EMAIL)
-    package = fulfilment.access_package_request(request=request, by=lena)
+    package = services.access_package_request(request=request, by=lena)
 
     def broken(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(fulfilment.access.packages, "access_package_build", broken)
+    monkeypatch.setattr(services.access.packages, "access_package_build", broken)
     with pytest.raises(RuntimeError):
-        fulfilment.access_package_build(package_id=package.pk)
+        services.access_package_build(package_id=package.pk)
     package.refresh_from_db()
     assert package.status == AccessPackage.Status.FAILED and "disk full" in package.error
     assert package.job_run.status == JobRun.Status.FAILED
@@ -545,7 +559,7 @@ def test_restriction_marks_the_subject_and_marketing_skips_it(
     request.refresh_from_db()
     assert request.state == State.COMPLETED
 
-    fulfilment.subject_restriction_lift(subject=subject, by=lena, reason="Accuracy verified; told")
+    services.subject_restriction_lift(subject=subject, by=lena, reason="Accuracy verified; told")
     assert marketing.may_send(EMAIL, "newsletter")
 
 
@@ -562,7 +576,7 @@ def test_objection_to_marketing_opts_out_of_every_channel(
     )
     request = in_progress(request_type=RequestType.MARKETING_OPT_OUT, requester_email=EMAIL)
     to_approval(request, lena)
-    assert fulfilment.completion_blockers(request)  # nothing recorded yet
+    assert services.completion_blockers(request)  # nothing recorded yet
     services.request_transition(request=request, to=State.IN_PROGRESS, by=lena)
 
     assert act(client, request, "objection").status_code == 302
@@ -582,7 +596,7 @@ def test_objection_to_marketing_opts_out_of_every_channel(
 def test_objection_without_a_matched_subject_still_succeeds(lena):
     request = in_progress(request_type=RequestType.MARKETING_OPT_OUT, requester_email="x@ex.org")
     assert request.subject is None
-    fulfilment.marketing_objection(request=request, by=lena)
+    services.marketing_objection(request=request, by=lena)
     assert not marketing.may_send("x@ex.org", "newsletter")
 
 
@@ -605,11 +619,11 @@ def test_completion_is_blocked_through_the_next_step_page_too(client, lena):
 def test_steps_need_the_request_in_progress_and_the_right_kind(lena):
     subject_in_every_model()
     request = in_progress(request_type=RequestType.ACCESS, requester_email=EMAIL)
-    with pytest.raises(fulfilment.FulfilmentError):
-        fulfilment.erasure_preview(request=request, by=lena)
+    with pytest.raises(services.FulfilmentError):
+        services.erasure_preview(request=request, by=lena)
     to_approval(request, lena)
-    with pytest.raises(fulfilment.FulfilmentError):
-        fulfilment.access_package_request(request=request, by=lena)
+    with pytest.raises(services.FulfilmentError):
+        services.access_package_request(request=request, by=lena)
 
 
 def test_auditor_sees_the_fulfilment_page_but_cannot_act(client):
@@ -653,7 +667,7 @@ def test_a_request_by_telephone_is_matched_to_its_subject_then_fulfilled(client,
 
 def test_dashboard_panel_and_response_times(client, lena, django_capture_on_commit_callbacks):
     from privacyops.core.dashboard import panels_for
-    from privacyops.dsr import fulfilment_selectors
+    from privacyops.dsr import selectors
 
     subject_in_every_model()
     request = in_progress(request_type=RequestType.RESTRICTION, requester_email=EMAIL)
@@ -661,12 +675,12 @@ def test_dashboard_panel_and_response_times(client, lena, django_capture_on_comm
     panel = next(p for p in panels_for(lena) if p.title == "Fulfilment of privacy requests")
     pending = request.recipient_notifications.count()
     assert panel.bars[0].value == pending > 0
-    assert fulfilment_selectors.response_times()["answered"] == 0
+    assert selectors.response_times()["answered"] == 0
 
     mark_all_notices(client, request)
     to_approval(request, lena)
     act(client, request, "complete")
-    times = fulfilment_selectors.response_times()
+    times = selectors.response_times()
     assert times == {"answered": 1, "median_days": 0, "on_time_percent": 100}
     assert client.get("/admin/").status_code == 200
     auditor = UserFactory(username="anton", role=roles.AUDITOR)
@@ -697,7 +711,7 @@ def test_a_general_objection_is_weighed_by_legal_not_forced_into_a_marketing_opt
     subject_in_every_model()
     request = in_progress(request_type=RequestType.OBJECTION, requester_email=EMAIL)
     to_approval(request, lena)
-    assert fulfilment.completion_blockers(request) == []
+    assert services.completion_blockers(request) == []
     assert marketing.may_send(EMAIL, "newsletter")  # nothing done behind Legal's back
 
 

@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from privacyops.core import roles
 from privacyops.core.models import JobRun
-from privacyops.dsr.fulfilment_models import AccessPackage
-from privacyops.dsr.models import RequestType
+from privacyops.dsr.models import AccessPackage, RequestType
 from tests.dsr.factories import in_progress
 from tests.factories import ActivityEventFactory, ContactPointFactory, UserFactory
 

@@ -81,7 +81,7 @@ def test_web_request_waits_for_its_link_and_the_clock_stands_still(
 
     # Confirmed 17 days later: the raw last day moves from 1 Apr to 18 Apr (Good Friday,
     # Orthodox Easter weekend and Monday) -> 22 Apr.
-    monkeypatch.setattr(services, "_today", lambda: datetime.date(2025, 3, 18))
+    monkeypatch.setattr(services.requests, "today", lambda: datetime.date(2025, 3, 18))
     request.paused_since = datetime.date(2025, 3, 1)
     request.save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -182,7 +182,7 @@ def test_extension_with_reason_only_in_the_first_month(
 ):
     received = timezone.make_aware(datetime.datetime(2025, 1, 31, 12))
     request = in_progress(received_at=received)
-    monkeypatch.setattr(services, "_today", lambda: datetime.date(2025, 2, 10))
+    monkeypatch.setattr(services.requests, "today", lambda: datetime.date(2025, 2, 10))
     with pytest.raises(services.RequestError, match="reason"):
         services.request_extend(request=request, reason="", by=None)
     with django_capture_on_commit_callbacks(execute=True):
@@ -194,7 +194,7 @@ def test_extension_with_reason_only_in_the_first_month(
         services.request_extend(request=extended, reason="again", by=None)
 
     late = in_progress(received_at=received)
-    monkeypatch.setattr(services, "_today", lambda: datetime.date(2025, 3, 1))
+    monkeypatch.setattr(services.requests, "today", lambda: datetime.date(2025, 3, 1))
     with pytest.raises(services.RequestError, match="Too late"):
         services.request_extend(request=late, reason="400 mailboxes", by=None)
 

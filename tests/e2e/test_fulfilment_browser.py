@@ -7,8 +7,7 @@ import pytest
 from django.core import mail
 
 from privacyops.core import roles
-from privacyops.dsr.fulfilment_models import ErasureCertificate
-from privacyops.dsr.models import PrivacyRequest, RequestType
+from privacyops.dsr.models import ErasureCertificate, PrivacyRequest, RequestType
 from tests.dsr.factories import in_progress
 from tests.dsr.test_fulfilment import EMAIL, subject_in_every_model
 from tests.e2e.test_privacy_request_browser import sign_in

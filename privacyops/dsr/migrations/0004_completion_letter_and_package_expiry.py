@@ -5,8 +5,8 @@ Only a letter still worded as seeded is changed: an edit made in the admin is ke
 
 from django.db import migrations
 
-OUTCOME = "{% if outcome %}\n{{ outcome }}\n{% endif %}"
-ANCHOR = "({{ request.get_request_type_display }}).\n"
+from privacyops.dsr.seed.letters import COMPLETION_OUTCOME as OUTCOME
+from privacyops.dsr.seed.letters import with_completion_outcome
 
 EXPIRY = (
     "Privacy requests: delete expired access packages",
@@ -19,8 +19,8 @@ EXPIRY = (
 def seed(apps, schema_editor):
     MessageTemplate = apps.get_model("dsr", "MessageTemplate")
     letter = MessageTemplate.objects.filter(key="complete").first()
-    if letter and "{{ outcome" not in letter.body and ANCHOR in letter.body:
-        letter.body = letter.body.replace(ANCHOR, ANCHOR + OUTCOME, 1)
+    if letter and with_completion_outcome(letter.body) != letter.body:
+        letter.body = with_completion_outcome(letter.body)
         letter.save(update_fields=["body"])
 
     CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")

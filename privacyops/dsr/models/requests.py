@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from . import deadlines
-from .lifecycle import LABELS, State
+from .. import deadlines
+from ..lifecycle import LABELS, State, is_open
 
 
 class RequestType(models.TextChoices):
@@ -137,8 +137,6 @@ class PrivacyRequest(models.Model):
 
     @property
     def is_open(self) -> bool:
-        from .lifecycle import is_open
-
         return is_open(self.state)
 
     @property
@@ -166,6 +164,23 @@ class RequestEvent(models.Model):
         ESCALATION = "escalation", "Escalated to Legal"
         DOWNLOAD = "download", "Downloaded"
         NOTE = "note", "Note"
+        # Fulfilment: each step of doing what the request asks has its own kind.
+        SUBJECT_MATCHED = "subject_matched", "Matched to a data subject"
+        PACKAGE_REQUESTED = "package_requested", "Access package requested"
+        PACKAGE_BUILT = "package_built", "Access package built"
+        PACKAGE_DOWNLOADED = "package_downloaded", "Access package downloaded"
+        PACKAGE_DELETED = "package_deleted", "Access package deleted"
+        ERASURE_PREVIEWED = "erasure_previewed", "Erasure previewed"
+        ERASED = "erased", "Erasure carried out"
+        RECTIFIED = "rectified", "Details rectified"
+        RESTRICTED = "restricted", "Processing restricted (Art. 18)"
+        RESTRICTION_LIFTED = "restriction_lifted", "Restriction lifted"
+        OBJECTION_RECORDED = "objection_recorded", "Objection to direct marketing recorded"
+        RECIPIENTS_LISTED = "recipients_listed", "Recipients to notify listed (Art. 19)"
+        RECIPIENT_NOTIFIED = "recipient_notified", "Recipient notification marked (Art. 19)"
+        CUSTOMER_FORWARDED = "customer_forwarded", "Forwarded to the customer (controller)"
+        INSTRUCTION_RECORDED = "instruction_recorded", "Customer's instruction recorded"
+        INSTRUCTION_APPLIED = "instruction_applied", "Customer's instruction carried out"
 
     request = models.ForeignKey(
         PrivacyRequest,
@@ -279,6 +294,3 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.request_id}"
-
-
-from .fulfilment_models import *  # noqa: E402, F403  (fulfilment of requests, issue 5)

@@ -8,23 +8,21 @@ from django.db import transaction
 from privacyops.core import registry
 from privacyops.marketing import services as marketing
 
-from ..fulfilment_models import (
+from ..models import (
     AccessPackage,
     ErasureCertificate,
+    PrivacyRequest,
     RecipientNotification,
+    RequestEvent,
+    RequestType,
 )
-from ..models import PrivacyRequest, RequestType
-from .access import (
-    _discard_file,
-)
-from .base import (
-    FulfilmentError,
-    Kind,
-    _event,
-    _locked,
-    _require,
-    recipient_notifications_create,
-)
+from .access import access_package_discard
+from .errors import FulfilmentError
+from .events import request_event_record, request_locked
+from .fulfilment import fulfilment_step_check
+from .recipients import recipient_notifications_create
+
+Kind = RequestEvent.Kind
 
 
 def plan_fingerprint(report: registry.ErasureReport) -> str:
@@ -44,12 +42,13 @@ def plan_fingerprint(report: registry.ErasureReport) -> str:
 
 def erasure_preview(*, request: PrivacyRequest, by) -> tuple[registry.ErasureReport, str]:
     """The dry run: model by model and field by field, what would go and what is kept and why."""
-    _require(request, types={RequestType.ERASURE})
+    fulfilment_step_check(request, types={RequestType.ERASURE})
     report = registry.erase(request.subject, dry_run=True)
     fingerprint = plan_fingerprint(report)
     with transaction.atomic():
-        _event(
-            request,
+        request_event_record(
+            request=request,
+            kind=Kind.ERASURE_PREVIEWED,
             by=by,
             note="Erasure preview shown"
             + (" (legal hold: nothing can be erased)" if report.held_by else "")
@@ -61,7 +60,9 @@ def erasure_preview(*, request: PrivacyRequest, by) -> tuple[registry.ErasureRep
 
 
 def _previewed_at(request: PrivacyRequest, plan: str):
-    event = request.events.filter(kind=Kind.NOTE, data__plan=plan).order_by("-at").first()
+    event = (
+        request.events.filter(kind=Kind.ERASURE_PREVIEWED, data__plan=plan).order_by("-at").first()
+    )
     return event.at if event else None
 
 
@@ -91,8 +92,8 @@ def erasure_execute(*, request: PrivacyRequest, by, plan: str) -> ErasureCertifi
     as a salted hash first, so marketing can never add the person back. The certificate names
     what was erased, when, by whom and how much, and no erased value.
     """
-    request = _locked(request)
-    _require(request, types={RequestType.ERASURE})
+    request = request_locked(request)
+    fulfilment_step_check(request, types={RequestType.ERASURE})
     if request.erasure_certificates.exists():
         raise FulfilmentError("This request's erasure was already carried out.")
     subject = request.subject
@@ -118,7 +119,7 @@ def erasure_execute(*, request: PrivacyRequest, by, plan: str) -> ErasureCertifi
     for package in AccessPackage.objects.filter(
         request__subject=subject, status=AccessPackage.Status.READY
     ):
-        _discard_file(package, reason="the person's data was erased")
+        access_package_discard(package, reason="the person's data was erased")
 
     erased_categories = {e.category for e in report.entries if e.action != "keep" and e.rows}
     done = registry.erase(subject, dry_run=False)
@@ -134,8 +135,9 @@ def erasure_execute(*, request: PrivacyRequest, by, plan: str) -> ErasureCertifi
         addresses_suppressed=len(addresses),
         entries=entries,
     )
-    _event(
-        request,
+    request_event_record(
+        request=request,
+        kind=Kind.ERASED,
         by=by,
         note=f"Erasure carried out (certificate #{certificate.pk}): "
         f"{certificate.rows_deleted} rows deleted, {certificate.values_erased} values erased, "

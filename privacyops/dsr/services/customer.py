@@ -7,17 +7,13 @@ from django.utils import timezone
 
 from privacyops.subjects.models import CustomerDataset
 
-from .. import letters
-from ..fulfilment_models import (
-    CustomerDataForward,
-)
 from ..lifecycle import State
-from ..models import PrivacyRequest
-from .base import (
-    FulfilmentError,
-    _event,
-    _locked,
-)
+from ..models import CustomerDataForward, PrivacyRequest, RequestEvent
+from .errors import FulfilmentError
+from .events import request_event_record, request_locked
+from .letters import letter_send
+
+Kind = RequestEvent.Kind
 
 
 def customer_data_of(subject) -> dict:
@@ -34,7 +30,7 @@ def customer_data_of(subject) -> dict:
 def customer_data_forward(*, request: PrivacyRequest, by) -> list[CustomerDataForward]:
     """Forward the request to each customer whose hosted data holds the person; tell the
     requester. Nothing in that data changes until the customer's instruction is recorded."""
-    request = _locked(request)
+    request = request_locked(request)
     if request.state == State.REDIRECTED and request.redirect_to_id:
         return [_record_redirection(request, by)]
     if not request.is_open:
@@ -52,7 +48,7 @@ def customer_data_forward(*, request: PrivacyRequest, by) -> list[CustomerDataFo
         if not new:
             continue
         forward.datasets.set(datasets)
-        letters.letter_send(
+        letter_send(
             request=request,
             key="redirect_customer",
             by=by,
@@ -61,15 +57,16 @@ def customer_data_forward(*, request: PrivacyRequest, by) -> list[CustomerDataFo
         )
         made.append(forward)
     if made:
-        _event(
-            request,
+        request_event_record(
+            request=request,
+            kind=Kind.CUSTOMER_FORWARDED,
             by=by,
             note="Forwarded to the customer(s) that control the hosted data: "
             + "; ".join(f.account.company_name for f in made)
             + ".",
             forwards=[f.pk for f in made],
         )
-        letters.letter_send(
+        letter_send(
             request=request,
             key="redirect",
             by=by,
@@ -93,8 +90,9 @@ def _record_redirection(request: PrivacyRequest, by) -> CustomerDataForward:
     )
     if new:
         forward.datasets.set(customer_data_of(request.subject).get(account, []))
-        _event(
-            request,
+        request_event_record(
+            request=request,
+            kind=Kind.CUSTOMER_FORWARDED,
             by=by,
             note=f"Redirection to {account.company_name} recorded, to await its instruction.",
             forwards=[forward.pk],
@@ -124,8 +122,9 @@ def customer_instruction_record(
     forward.instruction_received_at = received_at or timezone.now()
     forward.instruction_recorded_by = by
     forward.save()
-    _event(
-        forward.request,
+    request_event_record(
+        request=forward.request,
+        kind=Kind.INSTRUCTION_RECORDED,
         by=by,
         note=f"Instruction of {forward.account.company_name} recorded: "
         f"{forward.get_instruction_display()}. {forward.instruction_text}",
@@ -155,8 +154,9 @@ def customer_instruction_carry_out(*, forward: CustomerDataForward, by) -> Custo
                 removed += 1
     forward.carried_out_at = timezone.now()
     forward.save(update_fields=["carried_out_at"])
-    _event(
-        forward.request,
+    request_event_record(
+        request=forward.request,
+        kind=Kind.INSTRUCTION_APPLIED,
         by=by,
         note=f"Instruction of {forward.account.company_name} carried out: "
         f"{forward.get_instruction_display()}"

@@ -14,11 +14,15 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from privacyops.subjects.models import ContactPoint
+from privacyops.subjects.selectors import normalise_email, subject_for_email
 
-from . import deadlines, letters
-from .lifecycle import CLOCK_STOPPED, FINAL, OPEN, State, check_transition
-from .models import Channel, PrivacyRequest, RequestEvent, RequestType
+from .. import deadlines
+from ..lifecycle import CLOCK_STOPPED, FINAL, OPEN, State, check_transition
+from ..models import Channel, PrivacyRequest, RequestEvent, RequestType
+from .completion import completion_check, completion_outcome, outcome_record
+from .errors import ConfirmationInvalid, RequestError
+from .events import request_event_record, request_locked
+from .letters import letter_send
 
 CONFIRMATION_SALT = "privacyops.dsr.confirm"
 Kind = RequestEvent.Kind
@@ -34,24 +38,34 @@ LETTER_ON_ENTERING = {
 }
 
 
-class RequestError(ValueError):
-    """A request operation that the rules do not allow; the message says why."""
-
-
-class ConfirmationInvalid(RequestError):
-    pass
+__all__ = [
+    "CONFIRMATION_SALT",
+    "ConfirmationInvalid",
+    "RequestError",
+    "compute_due_date",
+    "extension_refusal",
+    "request_assign",
+    "request_confirm",
+    "request_extend",
+    "request_link_duplicate",
+    "request_record_download",
+    "request_redirect",
+    "request_refuse",
+    "request_submit",
+    "request_transition",
+    "request_verify_identity",
+    "requests_assign",
+    "today",
+]
 
 
 def _country() -> str:
     return settings.PRIVACYOPS_HOLIDAY_COUNTRY
 
 
-def _today() -> datetime.date:
+def today() -> datetime.date:
+    """The day the services act on (the site's time zone); tests move it."""
     return timezone.localdate()
-
-
-def _public_url() -> str:
-    return getattr(settings, "PRIVACYOPS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 
 def compute_due_date(request: PrivacyRequest, *, extra_paused_days: int = 0) -> datetime.date:
@@ -64,28 +78,12 @@ def compute_due_date(request: PrivacyRequest, *, extra_paused_days: int = 0) -> 
     )
 
 
-def _event(request: PrivacyRequest, kind: str, *, by=None, note: str = "", **data) -> None:
-    fields = {k: data.pop(k) for k in ("from_state", "to_state") if k in data}
-    RequestEvent.objects.create(request=request, kind=kind, by=by, note=note, data=data, **fields)
-
-
-def _match_subject(email: str):
-    if not email:
-        return None
-    point = (
-        ContactPoint.objects.filter(kind=ContactPoint.Kind.EMAIL, value=email.strip().lower())
-        .select_related("subject")
-        .first()
-    )
-    return point.subject if point else None
-
-
 def _open_request_of(email: str, request_type: str) -> PrivacyRequest | None:
     if not email:
         return None
     return (
         PrivacyRequest.objects.filter(
-            requester_email__iexact=email.strip(),
+            requester_email__iexact=normalise_email(email),
             request_type=request_type,
             state__in=list(OPEN),
             duplicate_of__isnull=True,
@@ -102,7 +100,8 @@ def _new_confirmation_link(request: PrivacyRequest, base_url: str = "") -> str:
     token = signing.dumps(
         {"r": request.pk, "n": request.confirmation_nonce}, salt=CONFIRMATION_SALT
     )
-    return f"{(base_url or _public_url()).rstrip('/')}/privacy/request/confirm/{token}/"
+    base = base_url or settings.PRIVACYOPS_PUBLIC_URL
+    return f"{base.rstrip('/')}/privacy/request/confirm/{token}/"
 
 
 @transaction.atomic
@@ -148,13 +147,15 @@ def request_submit(
         requester_phone=requester_phone.strip(),
         requester_address=requester_address.strip(),
         details=details.strip(),
-        subject=_match_subject(requester_email),
+        subject=subject_for_email(requester_email),
         received_at=received_at or timezone.now(),
         assignee=original.assignee if original else None,
     )
     request.due_date = compute_due_date(request)
     request.save()
-    _event(request, Kind.SUBMITTED, by=by, channel=channel, to_state=State.RECEIVED)
+    request_event_record(
+        request=request, kind=Kind.SUBMITTED, by=by, channel=channel, to_state=State.RECEIVED
+    )
 
     if original is not None:
         _link_repeat(request=request, original=original, by=by, base_url=base_url)
@@ -168,7 +169,7 @@ def request_submit(
             base_url=base_url,
         )
     else:
-        letters.letter_send(request=request, key="acknowledge", by=by)
+        letter_send(request=request, key="acknowledge", by=by)
     request.refresh_from_db()
     return request
 
@@ -177,15 +178,15 @@ def _link_repeat(*, request, original, by, base_url: str = "") -> None:
     request.duplicate_of = original
     request.save(update_fields=["duplicate_of", "updated_at"])
     _transition(request, State.DUPLICATE, by=by, by_system=True, note=original.reference)
-    _event(original, Kind.REPEAT, by=by, note=f"Repeat received as {request.reference}.")
+    request_event_record(
+        request=original, kind=Kind.REPEAT, by=by, note=f"Repeat received as {request.reference}."
+    )
     if original.state == State.AWAITING_IDENTITY and original.channel == Channel.WEB_FORM:
         # The person probably lost the first e-mail: send the original's link again.
         link = _new_confirmation_link(original, base_url)
-        letters.letter_send(request=original, key="verify", by=by, context={"link": link})
+        letter_send(request=original, key="verify", by=by, context={"link": link})
     else:
-        letters.letter_send(
-            request=request, key="acknowledge", by=by, context={"original": original}
-        )
+        letter_send(request=request, key="acknowledge", by=by, context={"original": original})
 
 
 @transaction.atomic
@@ -193,13 +194,13 @@ def request_link_duplicate(*, request: PrivacyRequest, original: PrivacyRequest,
     """Staff: mark a request as a repeat of an earlier open one and link them."""
     if original.pk == request.pk or not original.is_open or original.duplicate_of_id:
         raise RequestError("A request can only be linked to a different, open, original request.")
-    request = PrivacyRequest.objects.select_for_update().get(pk=request.pk)
+    request = request_locked(request)
     _link_repeat(request=request, original=original, by=by)
 
 
 def _pause(request: PrivacyRequest, on: datetime.date, by) -> None:
     request.paused_since = on
-    _event(request, Kind.CLOCK_PAUSED, by=by, paused_on=on.isoformat())
+    request_event_record(request=request, kind=Kind.CLOCK_PAUSED, by=by, paused_on=on.isoformat())
 
 
 def _resume(request: PrivacyRequest, on: datetime.date, by) -> None:
@@ -208,9 +209,9 @@ def _resume(request: PrivacyRequest, on: datetime.date, by) -> None:
     request.paused_days += days
     request.paused_since = None
     request.due_date = compute_due_date(request)
-    _event(
-        request,
-        Kind.CLOCK_RESUMED,
+    request_event_record(
+        request=request,
+        kind=Kind.CLOCK_RESUMED,
         by=by,
         note=f"Clock stood still {days} day(s); due date {old_due} -> {request.due_date}.",
         days=days,
@@ -224,20 +225,20 @@ def _transition(
 ) -> str:
     current = State(request.state)
     check_transition(current, to, reason=reason, by_system=by_system)
-    today = _today()
+    on = today()
     if to in CLOCK_STOPPED and request.paused_since is None:
-        _pause(request, today, by)
+        _pause(request, on, by)
     elif current in CLOCK_STOPPED and to not in CLOCK_STOPPED and request.paused_since:
-        _resume(request, today, by)
+        _resume(request, on, by)
     if to in FINAL:
         request.closed_at = timezone.now()
     if reason:
         request.resolution_reason = reason.strip()
     request.state = to
     request.save()
-    _event(
-        request,
-        Kind.TRANSITION,
+    request_event_record(
+        request=request,
+        kind=Kind.TRANSITION,
         by=by,
         note=reason or note,
         from_state=current,
@@ -262,14 +263,12 @@ def request_transition(
     Raises lifecycle.IllegalTransition / ReasonRequired otherwise. Entering "awaiting identity"
     stops the clock; leaving it restarts the clock and moves the due date by the days lost.
     """
-    from . import fulfilment  # fulfilment builds on these services
-
-    request = PrivacyRequest.objects.select_for_update().get(pk=request.pk)
+    request = request_locked(request)
     to = State(to)
     # The transition table first: checks that hook in below only see legal steps.
     check_transition(request.state, to, reason=reason, by_system=by_system)
     if to == State.COMPLETED:
-        fulfilment.completion_check(request)  # raises CompletionBlocked (a LifecycleError)
+        completion_check(request)  # raises CompletionBlocked (a LifecycleError)
     _transition(request, to, by=by, reason=reason, note=note, by_system=by_system)
     key = LETTER_ON_ENTERING.get(to)
     if key:
@@ -277,10 +276,10 @@ def request_transition(
         if to == State.AWAITING_IDENTITY and request.channel == Channel.WEB_FORM:
             context["link"] = _new_confirmation_link(request, base_url)
         if to == State.COMPLETED:
-            context["outcome"] = fulfilment.completion_outcome(request)
-        letters.letter_send(request=request, key=key, by=by, context=context)
+            context["outcome"] = completion_outcome(request)
+        letter_send(request=request, key=key, by=by, context=context)
     if to == State.COMPLETED:
-        fulfilment.outcome_record(request)
+        outcome_record(request)
     return request
 
 
@@ -310,8 +309,13 @@ def request_confirm(*, token: str) -> PrivacyRequest:
         f"Confirmed through the link e-mailed to {request.requester_email}."
     )
     _transition(request, State.IN_PROGRESS, note="Confirmed by the requester's link.")
-    _event(request, Kind.IDENTITY_VERIFIED, note=request.identity_verification_note)
-    letters.letter_send(request=request, key="acknowledge")
+    request_event_record(
+        request=request,
+        kind=Kind.IDENTITY_VERIFIED,
+        by=None,
+        note=request.identity_verification_note,
+    )
+    letter_send(request=request, key="acknowledge")
     return request
 
 
@@ -320,13 +324,36 @@ def request_verify_identity(*, request: PrivacyRequest, by, note: str) -> Privac
     """Staff: identity established (say how); the request goes in progress, the clock runs."""
     if not note.strip():
         raise RequestError("Say how the identity was verified.")
-    request = PrivacyRequest.objects.select_for_update().get(pk=request.pk)
+    request = request_locked(request)
     request.identity_verified_at = timezone.now()
     request.identity_verification_note = note.strip()
     request.confirmation_nonce = ""
     _transition(request, State.IN_PROGRESS, by=by, note="Identity verified.")
-    _event(request, Kind.IDENTITY_VERIFIED, by=by, note=note.strip())
+    request_event_record(request=request, kind=Kind.IDENTITY_VERIFIED, by=by, note=note.strip())
     return request
+
+
+def extension_refusal(request: PrivacyRequest, *, on: datetime.date) -> str:
+    """Why the deadline of this request cannot be extended on that day ("" when it can).
+
+    Allowed once, while the request is being worked on and its first period still runs.
+    """
+    if not request.is_open or request.state == State.AWAITING_IDENTITY:
+        return "Only a request being worked on can be extended."
+    if request.extended_on:
+        return f"The deadline was already extended on {request.extended_on}."
+    if not deadlines.extension_allowed(
+        request.received_on,
+        on,
+        regime=request.regime,
+        country=_country(),
+        paused_days=request.paused_days,
+    ):
+        return (
+            f"Too late to extend: the first period ended on {request.due_date}; an extension "
+            "must be announced while it is running."
+        )
+    return ""
 
 
 @transaction.atomic
@@ -337,37 +364,25 @@ def request_extend(*, request: PrivacyRequest, reason: str, by) -> PrivacyReques
     """
     if not reason.strip():
         raise RequestError("An extension needs a reason; it is stated in the letter.")
-    request = PrivacyRequest.objects.select_for_update().get(pk=request.pk)
-    if not request.is_open or request.state == State.AWAITING_IDENTITY:
-        raise RequestError("Only a request being worked on can be extended.")
-    if request.extended_on:
-        raise RequestError(f"The deadline was already extended on {request.extended_on}.")
-    today = _today()
-    if not deadlines.extension_allowed(
-        request.received_on,
-        today,
-        regime=request.regime,
-        country=_country(),
-        paused_days=request.paused_days,
-    ):
-        raise RequestError(
-            f"Too late to extend: the first period ended on {request.due_date}; an extension "
-            "must be announced while it is running."
-        )
+    request = request_locked(request)
+    on = today()
+    refusal = extension_refusal(request, on=on)
+    if refusal:
+        raise RequestError(refusal)
     old_due = request.due_date
-    request.extended_on = today
+    request.extended_on = on
     request.extension_reason = reason.strip()
     request.due_date = compute_due_date(request)
     request.save()
-    _event(
-        request,
-        Kind.EXTENDED,
+    request_event_record(
+        request=request,
+        kind=Kind.EXTENDED,
         by=by,
         note=reason.strip(),
         old_due=old_due.isoformat(),
         new_due=request.due_date.isoformat(),
     )
-    letters.letter_send(request=request, key="extend", by=by)
+    letter_send(request=request, key="extend", by=by)
     return request
 
 
@@ -390,7 +405,7 @@ def request_redirect(*, request: PrivacyRequest, account, reason: str, by) -> Pr
         raise RequestError("Name the customer (account) that controls the data.")
     PrivacyRequest.objects.filter(pk=request.pk).update(redirect_to=account)
     request = request_transition(request=request, to=State.REDIRECTED, reason=reason, by=by)
-    letters.letter_send(
+    letter_send(
         request=request,
         key="redirect_customer",
         by=by,
@@ -413,7 +428,7 @@ def requests_assign(*, requests, assignee, by) -> int:
         request.assignee = assignee
         request.save(update_fields=["assignee", "updated_at"])
         new = str(assignee) if assignee else "nobody"
-        _event(request, Kind.ASSIGNED, by=by, note=f"{old} -> {new}")
+        request_event_record(request=request, kind=Kind.ASSIGNED, by=by, note=f"{old} -> {new}")
         changed += 1
     return changed
 
@@ -430,7 +445,7 @@ def request_record_download(*, request: PrivacyRequest, by, what: str) -> None:
     from privacyops.security.models import AccessLogEntry
     from privacyops.security.services import access_log_record
 
-    _event(request, Kind.DOWNLOAD, by=by, note=what)
+    request_event_record(request=request, kind=Kind.DOWNLOAD, by=by, note=what)
     access_log_record(
         user=by,
         action=AccessLogEntry.Action.PACKAGE_DOWNLOADED,

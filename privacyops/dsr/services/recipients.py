@@ -1,4 +1,4 @@
-"""Shared by the fulfilment services: errors, guards, history, Art. 19 recipients."""
+"""GDPR Art. 19: the recipients of the data to tell of a rectification, erasure or restriction."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -6,52 +6,12 @@ from django.utils import timezone
 from privacyops.core import registry
 from privacyops.inventory.models import InformationCategory, ProcessingActivity
 
-from .. import services
-from ..fulfilment_models import (
-    RecipientNotification,
-)
-from ..lifecycle import LifecycleError, State
-from ..models import PrivacyRequest, RequestEvent, RequestType
+from ..models import PrivacyRequest, RecipientNotification, RequestEvent
+from .errors import FulfilmentError
+from .events import request_event_record
+from .fulfilment import CGD
 
 Kind = RequestEvent.Kind
-PACKAGE_SALT = "privacyops.dsr.package"
-PACKAGE_JOB = "dsr.access_package"
-ACCESS_TYPES = frozenset({RequestType.ACCESS, RequestType.PORTABILITY})
-OBJECTION_TYPES = frozenset({RequestType.OBJECTION, RequestType.MARKETING_OPT_OUT})
-CGD = registry.CATEGORY_NAMES[registry.CUSTOMER_GENERATED_DATA]
-
-
-class FulfilmentError(services.RequestError):
-    """A fulfilment step the rules do not allow now; the message says why."""
-
-
-class CompletionBlocked(LifecycleError):
-    """The request cannot be completed yet; the message lists what is missing."""
-
-
-def _event(request: PrivacyRequest, *, by, note: str, kind: str = Kind.NOTE, **data):
-    return RequestEvent.objects.create(request=request, kind=kind, by=by, note=note, data=data)
-
-
-def _locked(request: PrivacyRequest) -> PrivacyRequest:
-    return PrivacyRequest.objects.select_for_update().get(pk=request.pk)
-
-
-def _require(request: PrivacyRequest, *, types=None, subject: bool = True) -> None:
-    if types is not None and request.request_type not in types:
-        raise FulfilmentError(
-            f"{request.reference} is a request for {request.get_request_type_display()}; "
-            "this step belongs to another kind of request."
-        )
-    if request.state != State.IN_PROGRESS:
-        raise FulfilmentError(
-            f"{request.reference} is {request.get_state_display().lower()}: this is done while "
-            "the request is in progress (identity verified, not yet sent for approval)."
-        )
-    if subject and request.subject_id is None:
-        raise FulfilmentError(
-            f"{request.reference} is not matched to a data subject: match it first."
-        )
 
 
 def categories_held(subject) -> list[str]:
@@ -104,8 +64,9 @@ def recipient_notifications_create(
             created.append(notice)
     if created:
         names = "; ".join(n.recipient.name for n in created)
-        _event(
-            request,
+        request_event_record(
+            request=request,
+            kind=Kind.RECIPIENTS_LISTED,
             by=by,
             note=f"Recipients to notify of the {operation} (Art. 19): {names}.",
             recipients=[n.recipient.code for n in created],
@@ -130,12 +91,14 @@ def recipient_notification_mark(
     notification.decided_at = timezone.now()
     notification.decided_by = by
     notification.save()
-    _event(
-        notification.request,
+    request_event_record(
+        request=notification.request,
+        kind=Kind.RECIPIENT_NOTIFIED,
         by=by,
         note=f"Recipient {notification.recipient.name}: {notification.get_status_display()}."
         + (f" {notification.note}" if notification.note else ""),
         recipient=notification.recipient.code,
         status=status,
+        notification=notification.pk,
     )
     return notification

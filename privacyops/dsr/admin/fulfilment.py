@@ -1,12 +1,11 @@
 """Admin for fulfilling requests: one "Fulfilment" page per request, and the evidence it leaves.
 
-The request admin of admin.py is extended (not copied): its change page gains a link to the
-fulfilment page, where Legal builds packages, previews and carries out erasures, corrects
-details, restricts, records objections, forwards to customers, ticks off the Art. 19
-notifications and completes the request. Every button calls a service in fulfilment.py.
+`FulfilmentAdminMixin` gives the request admin (admin/requests.py) its fulfilment page, where
+Legal builds packages, previews and carries out erasures, corrects details, restricts, records
+objections, forwards to customers, ticks off the Art. 19 notifications and completes the
+request; the change page links to it. Every button calls a service (dsr/services/).
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -15,80 +14,29 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from privacyops.core import dashboard
 from privacyops.core.admin import ReadOnlyRecordAdmin
-from privacyops.subjects.models import DataSubject
-from privacyops.subjects.selectors import subjects_with_email
 
-from . import fulfilment, fulfilment_selectors, services
-from .admin import PrivacyRequestAdmin
-from .fulfilment_models import (
+from .. import services
+from ..forms import InstructionForm, MatchForm, NoticeForm, RectifyForm
+from ..lifecycle import LifecycleError, State
+from ..models import (
     AccessPackage,
     CustomerDataForward,
     ErasureCertificate,
+    PrivacyRequest,
     RecipientNotification,
     RequestOutcome,
+    RequestType,
     SubjectChange,
 )
-from .lifecycle import LifecycleError, State
-from .models import PrivacyRequest, RequestType
+
+ERRORS = (services.RequestError, LifecycleError, ValidationError)
 
 
-class RectifyForm(forms.Form):
-    full_name = forms.CharField(label="Name", max_length=200, required=False)
-    title = forms.CharField(label="Title", max_length=200, required=False)
-    email = forms.EmailField(label="E-mail address", required=False)
-    phone = forms.CharField(label="Telephone number", max_length=500, required=False)
-    postal = forms.CharField(
-        label="Postal address",
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    note = forms.CharField(label="Note (what the requester asked)", required=False)
+class FulfilmentAdminMixin:
+    """The fulfilment page of a request and the staff copy of its package, as views of the
+    request admin (their URL names: admin:dsr_privacyrequest_fulfilment, ..._package)."""
 
-
-class MatchForm(forms.Form):
-    subject = forms.IntegerField(label="Data subject number (#)", required=False, min_value=1)
-    email = forms.EmailField(label="or their e-mail address", required=False)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("subject"):
-            found = DataSubject.objects.filter(pk=data["subject"]).first()
-        elif data.get("email"):
-            found = subjects_with_email(data["email"]).order_by("pk").first()
-        else:
-            raise ValidationError("Give the data subject's number or e-mail address.")
-        if found is None:
-            raise ValidationError("No data subject found.")
-        data["found"] = found
-        return data
-
-
-class NoticeForm(forms.Form):
-    notification = forms.IntegerField(widget=forms.HiddenInput)
-    status = forms.ChoiceField(
-        choices=[
-            (RecipientNotification.Status.SENT, "Sent"),
-            (RecipientNotification.Status.IMPOSSIBLE, "Impossible or disproportionate"),
-        ]
-    )
-    note = forms.CharField(label="How it was sent, or why it is impossible", required=False)
-
-
-class InstructionForm(forms.Form):
-    forward = forms.IntegerField(widget=forms.HiddenInput)
-    instruction = forms.ChoiceField(choices=CustomerDataForward.Instruction.choices)
-    text = forms.CharField(
-        label="Instruction, as received", widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
-ERRORS = (fulfilment.FulfilmentError, services.RequestError, LifecycleError, ValidationError)
-
-
-class PrivacyRequestFulfilmentAdmin(PrivacyRequestAdmin):
     def get_urls(self):
         return [
             path(
@@ -103,12 +51,6 @@ class PrivacyRequestFulfilmentAdmin(PrivacyRequestAdmin):
             ),
         ] + super().get_urls()
 
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        response = super().render_change_form(request, context, add, change, form_url, obj)
-        if obj is not None:
-            response.template_name = "admin/dsr/privacyrequest/fulfilment_change_form.html"
-        return response
-
     # --- the staff copy of a package ------------------------------------------------------
     def package_view(self, request, object_id, package_id):
         obj = get_object_or_404(PrivacyRequest, pk=object_id)
@@ -116,8 +58,8 @@ class PrivacyRequestFulfilmentAdmin(PrivacyRequestAdmin):
             raise PermissionDenied
         package = get_object_or_404(AccessPackage, pk=package_id, request=obj)
         try:
-            file = fulfilment.access_package_download(package=package, by=request.user)
-        except fulfilment.PackageUnavailable:
+            file = services.access_package_download(package=package, by=request.user)
+        except services.PackageUnavailable:
             raise Http404("This package is no longer available.") from None
         return FileResponse(file.open("rb"), as_attachment=True, filename=package.filename)
 
@@ -160,44 +102,42 @@ class PrivacyRequestFulfilmentAdmin(PrivacyRequestAdmin):
         if action == "match":
             form = MatchForm(post)
             if not form.is_valid():
-                raise fulfilment.FulfilmentError(" ".join(form.errors.get("__all__", ["?"])))
+                raise services.FulfilmentError(" ".join(form.errors.get("__all__", ["?"])))
             found = form.cleaned_data["found"]
-            fulfilment.request_match_subject(request=obj, subject=found, by=user)
+            services.request_match_subject(request=obj, subject=found, by=user)
             return f"matched to data subject #{found.pk}."
         if action == "build_package":
-            package = fulfilment.access_package_request(request=obj, by=user)
+            package = services.access_package_request(request=obj, by=user)
             return f"package #{package.pk} is being built; see its progress below."
         if action == "erasure_preview":
-            report, plan = fulfilment.erasure_preview(request=obj, by=user)
+            report, plan = services.erasure_preview(request=obj, by=user)
             return {"preview": report, "plan": plan}
         if action == "erasure_execute":
-            certificate = fulfilment.erasure_execute(
-                request=obj, by=user, plan=post.get("plan", "")
-            )
+            certificate = services.erasure_execute(request=obj, by=user, plan=post.get("plan", ""))
             return f"erased; certificate #{certificate.pk} recorded."
         if action == "rectify":
             form = RectifyForm(post)
             if not form.is_valid():
-                raise fulfilment.FulfilmentError(form.errors.as_text())
+                raise services.FulfilmentError(form.errors.as_text())
             data = dict(form.cleaned_data)
             note = data.pop("note")
-            made = fulfilment.subject_rectify(request=obj, by=user, changes=data, note=note)
+            made = services.subject_rectify(request=obj, by=user, changes=data, note=note)
             return f"{len(made)} detail(s) corrected." if made else "nothing changed."
         if action == "restrict":
-            fulfilment.subject_restrict(request=obj, by=user, note=post.get("note", ""))
+            services.subject_restrict(request=obj, by=user, note=post.get("note", ""))
             return "processing restricted."
         if action == "objection":
-            fulfilment.marketing_objection(request=obj, by=user)
+            services.marketing_objection(request=obj, by=user)
             return "opted out of every marketing channel."
         if action == "forward":
-            made = fulfilment.customer_data_forward(request=obj, by=user)
+            made = services.customer_data_forward(request=obj, by=user)
             return f"forwarded to {len(made)} customer(s); the requester was told."
         if action == "instruction":
             form = InstructionForm(post)
             if not form.is_valid():
-                raise fulfilment.FulfilmentError(form.errors.as_text())
+                raise services.FulfilmentError(form.errors.as_text())
             forward = get_object_or_404(obj.customer_forwards, pk=form.cleaned_data["forward"])
-            fulfilment.customer_instruction_record(
+            services.customer_instruction_record(
                 forward=forward,
                 instruction=form.cleaned_data["instruction"],
                 text=form.cleaned_data["text"],
@@ -206,16 +146,16 @@ class PrivacyRequestFulfilmentAdmin(PrivacyRequestAdmin):
             return "the customer's instruction is recorded."
         if action == "carry_out":
             forward = get_object_or_404(obj.customer_forwards, pk=post.get("forward"))
-            fulfilment.customer_instruction_carry_out(forward=forward, by=user)
+            services.customer_instruction_carry_out(forward=forward, by=user)
             return "the customer's instruction was carried out."
         if action == "notice":
             form = NoticeForm(post)
             if not form.is_valid():
-                raise fulfilment.FulfilmentError(form.errors.as_text())
+                raise services.FulfilmentError(form.errors.as_text())
             notice = get_object_or_404(
                 obj.recipient_notifications, pk=form.cleaned_data["notification"]
             )
-            fulfilment.recipient_notification_mark(
+            services.recipient_notification_mark(
                 notification=notice,
                 status=form.cleaned_data["status"],
                 note=form.cleaned_data["note"],
@@ -225,13 +165,13 @@ class PrivacyRequestFulfilmentAdmin(PrivacyRequestAdmin):
         if action == "complete":
             services.request_transition(request=obj, to=State.COMPLETED, by=user)
             return "completed; the response was sent."
-        raise fulfilment.FulfilmentError("Unknown step.")
+        raise services.FulfilmentError("Unknown step.")
 
     def _context(self, request, obj) -> dict:
         kind = obj.request_type
         subject = obj.subject
         notices = obj.recipient_notifications.select_related("recipient", "decided_by")
-        details = fulfilment.subject_details(subject) if subject else {}
+        details = services.subject_details(subject) if subject else {}
         return {
             "title": f"{obj.reference}: fulfilment",
             "original": obj,
@@ -240,12 +180,12 @@ class PrivacyRequestFulfilmentAdmin(PrivacyRequestAdmin):
             "in_progress": obj.state == State.IN_PROGRESS,
             "awaiting_approval": obj.state == State.AWAITING_APPROVAL,
             "redirected": obj.state == State.REDIRECTED and obj.redirect_to_id is not None,
-            "is_access": kind in fulfilment.ACCESS_TYPES,
+            "is_access": kind in services.ACCESS_TYPES,
             "is_erasure": kind == RequestType.ERASURE,
             "is_rectification": kind == RequestType.RECTIFICATION,
             "is_restriction": kind == RequestType.RESTRICTION,
-            "is_objection": kind in fulfilment.OBJECTION_TYPES,
-            "objection_recorded": fulfilment.objection_recorded(obj),
+            "is_objection": kind in services.OBJECTION_TYPES,
+            "objection_recorded": services.objection_recorded(obj),
             "subject": subject,
             "match_form": MatchForm(),
             "packages": obj.access_packages.select_related("job_run"),
@@ -262,19 +202,15 @@ class PrivacyRequestFulfilmentAdmin(PrivacyRequestAdmin):
             ],
             "rectify_form": RectifyForm(initial=details) if subject else None,
             "changes": obj.subject_changes.select_related("changed_by"),
-            "customer_data": fulfilment.customer_data_of(subject),
+            "customer_data": services.customer_data_of(subject),
             "forwards": [
                 (f, InstructionForm(initial={"forward": f.pk}) if not f.instruction else None)
                 for f in obj.customer_forwards.select_related("account").prefetch_related(
                     "datasets"
                 )
             ],
-            "blockers": fulfilment.completion_blockers(obj) if obj.is_open else [],
+            "blockers": services.completion_blockers(obj) if obj.is_open else [],
         }
-
-
-admin.site.unregister(PrivacyRequest)
-admin.site.register(PrivacyRequest, PrivacyRequestFulfilmentAdmin)
 
 
 @admin.register(AccessPackage)
@@ -347,46 +283,3 @@ class RequestOutcomeAdmin(ReadOnlyRecordAdmin):
     list_filter = ("on_time", "request_type")
     list_select_related = ("request",)
     date_hierarchy = "completed_at"
-
-
-@dashboard.register_panel
-def fulfilment_panel(user) -> dashboard.Panel | None:
-    if not user.has_perm("dsr.view_recipientnotification"):
-        return None
-    times = fulfilment_selectors.response_times()
-    notices = reverse("admin:dsr_recipientnotification_changelist")
-    return dashboard.Panel(
-        title="Fulfilment of privacy requests",
-        bars=[
-            dashboard.Bar(
-                label="Recipient notifications to send (Art. 19)",
-                value=fulfilment_selectors.notifications_pending().count(),
-                url=f"{notices}?status__exact=pending",
-                tone="warn",
-            ),
-            dashboard.Bar(
-                label="Access packages being built",
-                value=fulfilment_selectors.packages_in_progress().count(),
-                url=reverse("admin:dsr_accesspackage_changelist"),
-            ),
-            dashboard.Bar(
-                label="Forwarded to customers, no instruction yet",
-                value=fulfilment_selectors.forwards_awaiting_instruction().count(),
-                url=reverse("admin:dsr_customerdataforward_changelist"),
-            ),
-        ],
-        facts=[
-            ("Answered in the last 12 months", str(times["answered"])),
-            (
-                "Median days to answer",
-                "—" if times["median_days"] is None else f"{times['median_days']:g}",
-            ),
-            (
-                "Answered in time",
-                "—" if times["on_time_percent"] is None else f"{times['on_time_percent']}%",
-            ),
-        ],
-        link_url=reverse("admin:dsr_requestoutcome_changelist"),
-        link_label="Response times",
-        order=210,
-    )

@@ -14,21 +14,18 @@ from django.utils import timezone
 
 from privacyops.core import services as core_services
 from privacyops.core.models import JobRun
+from privacyops.security.models import AccessLogEntry
+from privacyops.security.services import access_log_record
 
-from .. import packages, services
-from ..fulfilment_models import (
-    AccessPackage,
-)
-from ..models import PrivacyRequest
-from .base import (
-    ACCESS_TYPES,
-    PACKAGE_JOB,
-    PACKAGE_SALT,
-    FulfilmentError,
-    _event,
-    _locked,
-    _require,
-)
+from .. import packages
+from ..models import AccessPackage, PrivacyRequest, RequestEvent
+from .errors import FulfilmentError, PackageUnavailable
+from .events import request_event_record, request_locked
+from .fulfilment import ACCESS_TYPES, fulfilment_step_check
+
+Kind = RequestEvent.Kind
+PACKAGE_SALT = "privacyops.dsr.package"
+PACKAGE_JOB = "dsr.access_package"
 
 
 def _private_dir() -> Path:
@@ -38,20 +35,26 @@ def _private_dir() -> Path:
 
 
 def package_link_days() -> int:
-    return getattr(settings, "PRIVACYOPS_DSR_PACKAGE_LINK_DAYS", 30)
+    return settings.PRIVACYOPS_DSR_PACKAGE_LINK_DAYS
 
 
 @transaction.atomic
 def access_package_request(*, request: PrivacyRequest, by) -> AccessPackage:
     """Queue the build of the requester's package; a Celery task builds it (see the JobRun)."""
-    request = _locked(request)
-    _require(request, types=ACCESS_TYPES)
+    request = request_locked(request)
+    fulfilment_step_check(request, types=ACCESS_TYPES)
     if request.access_packages.filter(
         status__in=[AccessPackage.Status.QUEUED, AccessPackage.Status.BUILDING]
     ).exists():
         raise FulfilmentError("A package for this request is already being built.")
     package = AccessPackage.objects.create(request=request, requested_by=by)
-    _event(request, by=by, note=f"Access package #{package.pk} requested.", package=package.pk)
+    request_event_record(
+        request=request,
+        kind=Kind.PACKAGE_REQUESTED,
+        by=by,
+        note=f"Access package #{package.pk} requested.",
+        package=package.pk,
+    )
     from ..tasks import access_package_build_task
 
     transaction.on_commit(lambda: access_package_build_task.delay(package.pk))
@@ -100,8 +103,9 @@ def access_package_build(*, package_id: int, worker: str = "") -> AccessPackage:
             package.link_nonce = secrets.token_hex(8)
             package.save()
             counts = ", ".join(f"{n} in {name}" for name, n in built.categories.items())
-            _event(
-                request,
+            request_event_record(
+                request=request,
+                kind=Kind.PACKAGE_BUILT,
                 by=None,
                 note=f"Access package #{package.pk} built ({counts or 'no records'}); "
                 f"offered until {package.expires_at:%d %b %Y}.",
@@ -129,12 +133,8 @@ def access_package_build(*, package_id: int, worker: str = "") -> AccessPackage:
 def access_package_link(*, package: AccessPackage, base_url: str = "") -> str:
     """The signed link the requester downloads the package with (valid until it expires)."""
     token = signing.dumps({"p": package.pk, "n": package.link_nonce}, salt=PACKAGE_SALT)
-    base = (base_url or getattr(settings, "PRIVACYOPS_PUBLIC_URL", "")).rstrip("/")
+    base = (base_url or settings.PRIVACYOPS_PUBLIC_URL).rstrip("/")
     return f"{base}/privacy/package/{token}/"
-
-
-class PackageUnavailable(FulfilmentError):
-    pass
 
 
 def access_package_for_token(token: str) -> AccessPackage:
@@ -168,10 +168,17 @@ def access_package_download(*, package: AccessPackage, by=None, via: str = "") -
         raise PackageUnavailable("This package is no longer available.")
     AccessPackage.objects.filter(pk=package.pk).update(downloads=F("downloads") + 1)
     who = "the requester (signed link)" if by is None else str(by)
-    services.request_record_download(
-        request=package.request,
-        by=by,
-        what=f"Access package #{package.pk} downloaded by {who}{f' from {via}' if via else ''}.",
+    request = package.request
+    what = f"Access package #{package.pk} downloaded by {who}{f' from {via}' if via else ''}."
+    request_event_record(
+        request=request, kind=Kind.PACKAGE_DOWNLOADED, by=by, note=what, package=package.pk
+    )
+    access_log_record(
+        user=by,
+        action=AccessLogEntry.Action.PACKAGE_DOWNLOADED,
+        obj=request,
+        subject=request.subject,
+        detail={"what": what},
     )
     return package_path(package)
 
@@ -194,16 +201,24 @@ def access_packages_expire(*, now: datetime.datetime | None = None, worker: str 
             package = AccessPackage.objects.select_for_update().get(pk=package_id)
             if package.status != AccessPackage.Status.READY:
                 continue
-            _discard_file(package, reason="The download link expired")
+            access_package_discard(package, reason="The download link expired")
             done += 1
         core_services.job_run_progress(run=run, done=done)
     return core_services.job_run_finish(run=run, summary={"expired": done})
 
 
-def _discard_file(package: AccessPackage, *, reason: str) -> None:
+def access_package_discard(package: AccessPackage, *, reason: str) -> None:
+    """Delete the package's file and withdraw its link (the caller holds the package's lock);
+    the reason goes into the request's history."""
     if package.stored_as:
         package_path(package).unlink(missing_ok=True)
     package.status = AccessPackage.Status.EXPIRED
     package.link_nonce = ""
     package.save(update_fields=["status", "link_nonce"])
-    _event(package.request, by=None, note=f"Access package #{package.pk} deleted: {reason}.")
+    request_event_record(
+        request=package.request,
+        kind=Kind.PACKAGE_DELETED,
+        by=None,
+        note=f"Access package #{package.pk} deleted: {reason}.",
+        package=package.pk,
+    )

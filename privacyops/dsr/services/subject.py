@@ -7,21 +7,19 @@ from privacyops.core import registry
 from privacyops.marketing import services as marketing
 from privacyops.subjects.models import ContactPoint, DataSubject
 
-from ..fulfilment_models import (
+from ..models import (
+    PrivacyRequest,
     RecipientNotification,
+    RequestEvent,
+    RequestType,
     SubjectChange,
 )
-from ..models import PrivacyRequest, RequestType
-from .base import (
-    OBJECTION_TYPES,
-    FulfilmentError,
-    Kind,
-    _event,
-    _locked,
-    _require,
-    categories_held,
-    recipient_notifications_create,
-)
+from .errors import FulfilmentError
+from .events import request_event_record, request_locked
+from .fulfilment import OBJECTION_TYPES, fulfilment_step_check
+from .recipients import categories_held, recipient_notifications_create
+
+Kind = RequestEvent.Kind
 
 # What legal may correct through a rectification: subject fields and primary contact points.
 RECTIFIABLE_FIELDS = {
@@ -63,8 +61,8 @@ def subject_rectify(
 
     `changes` maps RECTIFIABLE_FIELDS to new values; unchanged values record nothing.
     """
-    request = _locked(request)
-    _require(request, types={RequestType.RECTIFICATION})
+    request = request_locked(request)
+    fulfilment_step_check(request, types={RequestType.RECTIFICATION})
     unknown = set(changes) - set(RECTIFIABLE_FIELDS)
     if unknown:
         raise FulfilmentError(f"Not a detail that can be corrected here: {', '.join(unknown)}.")
@@ -103,8 +101,9 @@ def subject_rectify(
         )
     if not made:
         return []
-    _event(
-        request,
+    request_event_record(
+        request=request,
+        kind=Kind.RECTIFIED,
         by=by,
         note="Rectified: "
         + "; ".join(
@@ -130,8 +129,8 @@ def subject_restrict(*, request: PrivacyRequest, by, note: str = "") -> DataSubj
 
     Jobs and exports skip a restricted subject; its recipients are to be notified.
     """
-    request = _locked(request)
-    _require(request, types={RequestType.RESTRICTION})
+    request = request_locked(request)
+    fulfilment_step_check(request, types={RequestType.RESTRICTION})
     subject = DataSubject.objects.select_for_update().get(pk=request.subject_id)
     if subject.processing_restricted_at is not None:
         raise FulfilmentError(
@@ -147,8 +146,9 @@ def subject_restrict(*, request: PrivacyRequest, by, note: str = "") -> DataSubj
         new_value=subject.processing_restricted_at.isoformat(),
         changed_by=by,
     )
-    _event(
-        request,
+    request_event_record(
+        request=request,
+        kind=Kind.RESTRICTED,
         by=by,
         note="Processing restricted (Art. 18): storage only."
         + (f" {note.strip()}" if note.strip() else ""),
@@ -182,14 +182,19 @@ def subject_restriction_lift(*, subject: DataSubject, by, reason: str, request=N
         changed_by=by,
     )
     if request is not None:
-        _event(request, by=by, note=f"Restriction lifted: {reason.strip()}")
+        request_event_record(
+            request=request,
+            kind=Kind.RESTRICTION_LIFTED,
+            by=by,
+            note=f"Restriction lifted: {reason.strip()}",
+        )
     return subject
 
 
 @transaction.atomic
 def marketing_objection(*, request: PrivacyRequest, by):
     """An objection to direct marketing always succeeds: every channel, at once (Art. 21(3))."""
-    request = _locked(request)
+    request = request_locked(request)
     if request.request_type not in OBJECTION_TYPES:
         raise FulfilmentError("Only an objection or a marketing opt-out is recorded this way.")
     if not request.is_open:
@@ -202,8 +207,9 @@ def marketing_objection(*, request: PrivacyRequest, by):
         source=f"privacy request {request.reference}",
         by=by,
     )
-    _event(
-        request,
+    request_event_record(
+        request=request,
+        kind=Kind.OBJECTION_RECORDED,
         by=by,
         note="Objection to direct marketing recorded: opted out of every marketing channel "
         "(Art. 21(3)).",
@@ -213,14 +219,15 @@ def marketing_objection(*, request: PrivacyRequest, by):
 
 
 def objection_recorded(request: PrivacyRequest) -> bool:
-    return request.events.filter(kind=Kind.NOTE, data__has_key="opt_out").exists()
+    """Whether the objection to direct marketing of this request was recorded."""
+    return request.events.filter(kind=Kind.OBJECTION_RECORDED).exists()
 
 
 @transaction.atomic
 def request_match_subject(*, request: PrivacyRequest, subject: DataSubject, by) -> PrivacyRequest:
     """Say which data subject an open request is about (when the e-mail given did not match,
     or the request came by telephone or post). Recorded in the history."""
-    request = _locked(request)
+    request = request_locked(request)
     if not request.is_open:
         raise FulfilmentError("The request is closed.")
     if request.subject_id == subject.pk:
@@ -230,8 +237,9 @@ def request_match_subject(*, request: PrivacyRequest, subject: DataSubject, by) 
     old = request.subject_id
     request.subject = subject
     request.save(update_fields=["subject", "updated_at"])
-    _event(
-        request,
+    request_event_record(
+        request=request,
+        kind=Kind.SUBJECT_MATCHED,
         by=by,
         note=f"Matched to data subject #{subject.pk}" + (f" (was #{old})." if old else "."),
         subject_from=old,

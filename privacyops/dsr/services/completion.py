@@ -2,24 +2,17 @@
 
 from django.utils import timezone
 
-from ..fulfilment_models import (
+from ..models import (
     AccessPackage,
+    PrivacyRequest,
     RecipientNotification,
     RequestOutcome,
+    RequestType,
 )
-from ..models import PrivacyRequest, RequestType
-from .access import (
-    access_package_link,
-)
-from .base import (
-    ACCESS_TYPES,
-    OBJECTION_TYPES,
-    CompletionBlocked,
-)
-from .subject import (
-    RECTIFIABLE_FIELDS,
-    objection_recorded,
-)
+from .access import access_package_link
+from .errors import CompletionBlocked
+from .fulfilment import ACCESS_TYPES, OBJECTION_TYPES
+from .subject import RECTIFIABLE_FIELDS, objection_recorded
 
 
 def _ready_package(request: PrivacyRequest) -> AccessPackage | None:
@@ -60,7 +53,7 @@ def completion_blockers(request: PrivacyRequest) -> list[str]:
 
 
 def completion_check(request: PrivacyRequest) -> None:
-    """Called by services.request_transition before a request becomes completed."""
+    """Raise CompletionBlocked unless the request may be completed (request_transition asks)."""
     blockers = completion_blockers(request)
     if blockers:
         raise CompletionBlocked(

@@ -1,4 +1,9 @@
-"""Admin for the legal department: the request list with saved views, next steps, history."""
+"""The request admin for the legal department: the list with saved views, next steps, history.
+
+One PrivacyRequestAdmin: the fulfilment page and the staff copy of a package are views of it
+(FulfilmentAdminMixin, admin/fulfilment.py). Every change goes through a service; the admin
+renders the services' answers (the next steps are `services.request_next_steps`).
+"""
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -11,14 +16,15 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from privacyops.core.admin import ReadOnlyRecordAdmin
-from privacyops.core.admin_mixins import SpreadsheetExportMixin
+from privacyops.core.admin_mixins import ServiceCreatesObjectMixin, SpreadsheetExportMixin
 from privacyops.security.admin_mixins import AccessLoggedAdminMixin
 
-from . import deadlines, selectors, services
-from .forms import EXTEND, VERIFY, AssignForm, NextStepForm, StaffRequestForm
-from .lifecycle import LABELS, REASON_REQUIRED, LifecycleError, State, next_states
-from .models import MessageTemplate, PrivacyRequest, ReminderSent, RequestEvent
-from .resources import PrivacyRequestResource
+from .. import deadlines, selectors, services
+from ..forms import AssignForm, NextStepForm, StaffRequestForm
+from ..lifecycle import LABELS, REASON_REQUIRED, LifecycleError, State, next_states
+from ..models import MessageTemplate, PrivacyRequest, ReminderSent, RequestEvent
+from ..resources import PrivacyRequestResource
+from .fulfilment import FulfilmentAdminMixin
 
 WARN_DAYS, ALERT_DAYS = 7, 2
 
@@ -93,7 +99,13 @@ def _transition_action(target: State):
 
 
 @admin.register(PrivacyRequest)
-class PrivacyRequestAdmin(AccessLoggedAdminMixin, SpreadsheetExportMixin, admin.ModelAdmin):
+class PrivacyRequestAdmin(
+    FulfilmentAdminMixin,
+    ServiceCreatesObjectMixin,
+    AccessLoggedAdminMixin,
+    SpreadsheetExportMixin,
+    admin.ModelAdmin,
+):
     access_log_subject = "subject"  # every view and export goes to the access log
     resource_classes = [PrivacyRequestResource]
     add_form = StaffRequestForm
@@ -223,13 +235,12 @@ class PrivacyRequestAdmin(AccessLoggedAdminMixin, SpreadsheetExportMixin, admin.
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            return
+    def create_with_service(self, request, form) -> PrivacyRequest:
         data = {name: form.cleaned_data[name] for name in StaffRequestForm.Meta.fields}
-        created = services.request_submit(by=request.user, **data)
-        obj.pk = obj.id = created.pk
-        obj.state, obj.due_date = created.state, created.due_date
+        return services.request_submit(by=request.user, **data)
+
+    def change_with_service(self, request, obj, form) -> None:
+        pass  # every field is read-only: a change is a next step or a fulfilment step
 
     # --- actions: only the legal next steps --------------------------------------------
     def get_actions(self, request):
@@ -292,27 +303,18 @@ class PrivacyRequestAdmin(AccessLoggedAdminMixin, SpreadsheetExportMixin, admin.
             )
         ] + super().get_urls()
 
-    def steps_for(self, obj: PrivacyRequest) -> list[tuple[str, str]]:
-        steps = []
-        if obj.state in (State.RECEIVED, State.AWAITING_IDENTITY):
-            steps.append((VERIFY, "Identity verified (say how)"))
-        steps += [(s.value, LABELS[s]) for s in next_states(obj.state)]
-        if obj.is_open and not obj.extended_on and obj.state != State.AWAITING_IDENTITY:
-            steps.append((EXTEND, "Extend the deadline (say why; the requester is told)"))
-        return steps
-
     def next_step_view(self, request, object_id):
         obj = get_object_or_404(PrivacyRequest, pk=object_id)
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
-        steps = self.steps_for(obj)
+        steps = services.request_next_steps(request=obj)
         form = NextStepForm(request.POST or None, steps=steps)
         if request.method == "POST" and form.is_valid():
             step, text = form.cleaned_data["step"], form.cleaned_data["text"]
             try:
-                if step == VERIFY:
+                if step == services.STEP_VERIFY_IDENTITY:
                     services.request_verify_identity(request=obj, by=request.user, note=text)
-                elif step == EXTEND:
+                elif step == services.STEP_EXTEND:
                     services.request_extend(request=obj, reason=text, by=request.user)
                 elif step == State.REDIRECTED:
                     services.request_redirect(
@@ -365,6 +367,3 @@ class MessageTemplateAdmin(admin.ModelAdmin):
     list_display = ("key", "subject", "updated_at")
     search_fields = ("subject",)
     readonly_fields = ("updated_at",)
-
-
-from . import fulfilment_admin  # noqa: E402, F401  (fulfilment pages and records, issue 5)

@@ -1,13 +1,14 @@
 """What fulfilling a privacy request leaves behind: packages, certificates, notices, changes.
 
-Imported at the end of dsr/models.py, so these are models of the dsr app.
+Part of a request's file: these rows point at the request (this module imports
+models/requests.py, never the reverse); disposal removes them with it.
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from .models import PrivacyRequest
+from .requests import PrivacyRequest
 
 __all__ = [
     "AccessPackage",

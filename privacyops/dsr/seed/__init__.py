@@ -1,0 +1,1 @@
+"""Reference data of the dsr app, shared by its data migrations and its runtime code."""

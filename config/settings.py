@@ -246,6 +246,11 @@ PRIVACYOPS_DSR_UNCONFIRMED_CLOSE_DAYS = env.int("DSR_UNCONFIRMED_CLOSE_DAYS", de
 PRIVACYOPS_DSR_INTAKE_PER_HOUR = env.int("DSR_INTAKE_PER_HOUR", default=5)
 # How long the signed download link of an access package works; the file is then deleted.
 PRIVACYOPS_DSR_PACKAGE_LINK_DAYS = env.int("DSR_PACKAGE_LINK_DAYS", default=30)
+# Where a requester may complain (GDPR Art. 77); stated in every refusal and completion letter.
+PRIVACYOPS_SUPERVISORY_AUTHORITY = (
+    "Commission for Personal Data Protection (Комисия за защита на личните данни), "
+    "2 Prof. Tsvetan Lazarov Blvd., Sofia 1592, Bulgaria, www.cpdp.bg"
+)
 # The cache counts those submissions. Local memory counts per process; set CACHE_URL
 # (e.g. redis://host:6379/1) so that every web process shares one count.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

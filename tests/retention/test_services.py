@@ -425,16 +425,15 @@ def test_each_clock_reaches_the_date_it_names():
 def test_old_closed_privacy_requests_go_with_their_whole_file_once_legal_approves(
     legal, settings, tmp_path, django_capture_on_commit_callbacks
 ):
-    from privacyops.dsr import fulfilment
-    from privacyops.dsr.fulfilment.access import package_path
-    from privacyops.dsr.fulfilment_models import ErasureCertificate
-    from privacyops.dsr.models import PrivacyRequest, RequestEvent
+    from privacyops.dsr import services as dsr_services
+    from privacyops.dsr.models import ErasureCertificate, PrivacyRequest, RequestEvent
+    from privacyops.dsr.services import package_path
     from tests.dsr.factories import submit
     from tests.dsr.fulfilment_rows import fulfilment_row
 
     settings.PRIVATE_STORAGE_ROOT = str(tmp_path)
     package = fulfilment_row("dsr.AccessPackage")
-    package = fulfilment.access_package_build(package_id=package.pk)
+    package = dsr_services.access_package_build(package_id=package.pk)
     package_file = package_path(package)
     assert package_file.exists()
     erased = fulfilment_row("dsr.ErasureCertificate").request

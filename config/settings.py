@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "privacyops.retention",
     "privacyops.marketing",
     "privacyops.dsr",
+    "privacyops.incidents",
 ]
 
 MIDDLEWARE = [
@@ -260,6 +261,13 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 PRIVACYOPS_UNSUBSCRIBE_EMAIL = env.str("UNSUBSCRIBE_EMAIL", default="unsubscribe@infoserv.eu")
 # How long a one-click unsubscribe link keeps working after the message was sent.
 PRIVACYOPS_UNSUBSCRIBE_LINK_DAYS = env.int("UNSUBSCRIBE_LINK_DAYS", default=365)
+
+# --- Security incidents and breaches (privacyops.incidents) ----------------------------------
+# Reports the public page /security/report/ accepts per client address per hour.
+PRIVACYOPS_INCIDENT_REPORTS_PER_HOUR = env.int("INCIDENT_REPORTS_PER_HOUR", default=5)
+# Where notifications to the supervisory authority are e-mailed; empty: Legal submits them
+# through the authority's own channel and records that in the admin.
+PRIVACYOPS_INCIDENTS_AUTHORITY_EMAIL = env.str("INCIDENTS_AUTHORITY_EMAIL", default="")
 
 LOGGING = {
     "version": 1,

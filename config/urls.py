@@ -8,5 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("privacy/", include("privacyops.dsr.urls")),
     path("privacy/unsubscribe/", include("privacyops.marketing.urls")),
+    # /security/report/ and /.well-known/security.txt (RFC 9116)
+    path("", include("privacyops.incidents.urls")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]

@@ -30,6 +30,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, str | frozenset[str]]] = {
         "retention.purgerun": VIEW,
         "retention.retentionevent": VIEW,
         "subjects": ALL,
+        # Incidents: the register and its workflow; timeline, reminders, deliveries are
+        # evidence (their admins are read-only whatever the permission).
+        "incidents": ALL,
     },
     AUDITOR: {
         "core": VIEW,
@@ -41,6 +44,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, str | frozenset[str]]] = {
         "marketing": VIEW,
         "retention": VIEW,
         "subjects": VIEW,
+        "incidents": VIEW,
     },
     ACCOUNT_REPRESENTATIVE: {
         # Only the accounts assigned to them (privacyops.subjects.selectors.accounts_visible_to)

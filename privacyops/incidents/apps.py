@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class IncidentsConfig(AppConfig):
+    name = "privacyops.incidents"
+    label = "incidents"
+    verbose_name = "Security incidents and breaches"
+
+    def ready(self) -> None:
+        # Admin-home panel and personal-data declarations register themselves.
+        from . import dashboard, personal_data  # noqa: F401

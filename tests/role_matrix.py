@@ -1,9 +1,15 @@
-"""One saved instance of any admin-registered model, for the role × page matrix.
+"""The role × admin matrix: what exists in the live admin registry, what the role table grants,
+and one saved instance of any admin-registered model.
 
-Models with rows from data migrations use those; the others get a minimal instance made here.
-A new admin-registered model without seeded rows must be added to MAKERS, or the matrix fails.
+Cases are generated from `admin.site._registry`, so a new admin (ours or third-party) is in the
+matrix as soon as it is registered. Models with rows from data migrations use those; the others
+get a minimal instance made here. A new admin-registered model without seeded rows must be added
+to MAKERS, or the matrix fails.
 """
 
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.db import connection
 from django.utils import timezone
 from django_celery_beat.models import (
     ClockedSchedule,
@@ -227,3 +233,94 @@ def grant_object_access(user, obj) -> None:
         account = obj.account
     if account is not None:
         AccountAssignment.objects.get_or_create(account=account, representative=user)
+
+
+# --- what exists ---------------------------------------------------------------------------
+
+PAGES = ("changelist", "add", "change", "history", "delete", "export")
+WRITES = ("add", "change", "delete")
+
+
+def registered_admins():
+    return list(admin.site._registry.items())
+
+
+def admin_views(model, model_admin, views=PAGES) -> list[str]:
+    """The views of `views` this admin has a URL for (no export view without an export)."""
+    names = {pattern.name for pattern in model_admin.get_urls() if pattern.name}
+    prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
+    return [view for view in views if prefix + view in names]
+
+
+def admin_actions(model_admin) -> dict:
+    """Every action the admin declares or inherits from the site, before any request filters
+    them: `{name: function}`. Django keeps this list in `_get_base_actions`."""
+    return {name: func for func, name, _ in model_admin._get_base_actions()}
+
+
+def page_url(model, view, obj=None):
+    from django.urls import reverse
+
+    name = f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}"
+    args = [obj.pk] if view in ("change", "history", "delete") else []
+    return reverse(name, args=args)
+
+
+# --- what the role table grants ---------------------------------------------------------------
+
+
+def granted(role: str, app_label: str, model_name: str, action: str) -> bool:
+    """What the role table promises, read independently of Django's permission checks."""
+    from privacyops.core import roles
+
+    grants = roles.ROLE_PERMISSIONS[role]
+    for target in (app_label, f"{app_label}.{model_name}"):
+        actions = grants.get(target)
+        if actions == roles.ALL or (actions and action in actions):
+            return True
+    return False
+
+
+def table_allows(role: str, model, permission: str) -> bool:
+    """Whether the role table gives `role` the admin permission `permission` on `model`.
+
+    "view" is held with view or change (as Django's admin reads it); a custom permission
+    (`release_lockout`) is looked up on the model that declares it.
+    """
+    opts = model._meta
+    if permission == "view":
+        return any(granted(role, opts.app_label, opts.model_name, a) for a in ("view", "change"))
+    if permission in ("add", "change", "delete"):
+        return granted(role, opts.app_label, opts.model_name, permission)
+    return any(
+        granted(role, app_label, model_name, permission)
+        for app_label, model_name in Permission.objects.filter(codename=permission).values_list(
+            "content_type__app_label", "content_type__model"
+        )
+    )
+
+
+# --- the database, to prove a refused write changed nothing -----------------------------------
+
+# Written by reading and signing in, not by writing: the session and the access log of reads.
+READ_TRACES = {"django_session", "security_accesslogentry"}
+
+
+def database_state() -> dict[str, list]:
+    """Every row of every table (but READ_TRACES), comparable before and after a request."""
+    state = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            if table in READ_TRACES or table.startswith("sqlite_"):
+                continue
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            state[table] = sorted(map(repr, cursor.fetchall()))
+    return state
+
+
+def database_changes(before: dict[str, list], after: dict[str, list]) -> list[str]:
+    return [
+        f"{table}: {len(before.get(table, []))} -> {len(rows)} rows"
+        for table, rows in after.items()
+        if before.get(table) != rows
+    ]

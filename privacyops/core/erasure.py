@@ -43,3 +43,21 @@ def erased_value(value, strategy: Strategy, *, salt: str, nullable: bool):
     if strategy is Strategy.HASH:
         return None if value in ("", None) else salted_hash(str(value), salt)
     raise ValueError(f"{strategy} is not a field strategy")
+
+
+MASK_DOT = "•"
+
+
+def masked(value, *, empty: str = "—") -> str:
+    """A value as a reader who may not see it is shown it: enough to tell two apart, not to
+    read it. `m•••@example.com` for an e-mail, the first character and the last two of
+    anything else (`I•••••va`, `+•••••••••56`); short values keep only their first character."""
+    text = "" if value is None else str(value)
+    if not text:
+        return empty
+    name, at, domain = text.partition("@")
+    if at and domain:
+        return f"{name[:1]}{MASK_DOT * max(len(name) - 1, 2)}@{domain}"
+    if len(text) <= 4:
+        return text[:1] + MASK_DOT * 3
+    return text[:1] + MASK_DOT * (len(text) - 3) + text[-2:]

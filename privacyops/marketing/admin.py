@@ -11,11 +11,11 @@ from django.utils.html import format_html
 
 from privacyops.core.admin import ReadOnlyRecordAdmin
 from privacyops.core.admin_mixins import (
+    RestrictedSubjectsNotExportedMixin,
     ServiceCreatesObjectMixin,
     SpreadsheetExportMixin,
     SpreadsheetImportExportMixin,
 )
-from privacyops.subjects.admin import RestrictedSubjectsNotExportedMixin
 from privacyops.subjects.models import DataSubject
 
 from . import selectors, services

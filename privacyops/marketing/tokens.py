@@ -55,7 +55,7 @@ def unsubscribe_token_read(token: str) -> UnsubscribeTarget:
 
 def unsubscribe_url(*, subject, channel: str | None = None) -> str:
     token = unsubscribe_token(subject=subject, channel=channel)
-    base = getattr(settings, "PRIVACYOPS_PUBLIC_URL", "http://127.0.0.1:8000")
+    base = settings.PRIVACYOPS_PUBLIC_URL
     return base.rstrip("/") + reverse("marketing:unsubscribe", args=[token])
 
 

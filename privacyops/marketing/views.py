@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from privacyops.core.erasure import masked
 from privacyops.subjects.models import DataSubject
 
 from . import services
@@ -16,8 +17,7 @@ ONE_CLICK_BODY = "One-Click"
 
 
 def _masked(email: str) -> str:
-    name, _, domain = email.partition("@")
-    return f"{name[:1]}{'•' * max(len(name) - 1, 2)}@{domain}" if domain else "your address"
+    return masked(email) if email.partition("@")[2] else "your address"
 
 
 def _client_ip(request) -> str | None:

@@ -22,7 +22,7 @@ from encrypted_fields.fields import EncryptedCharField, EncryptedEmailField, Enc
 
 
 def _keys() -> list[bytes]:
-    configured = list(getattr(settings, "BLIND_INDEX_KEYS", []) or [])
+    configured = list(settings.BLIND_INDEX_KEYS)
     if not configured:
         # Laptop default: a key derived from SECRET_KEY (production sets BLIND_INDEX_KEYS).
         configured = [

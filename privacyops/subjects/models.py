@@ -351,6 +351,65 @@ class LicenseHolderChange(models.Model):
         return f"{self.account} changed {self.changed_at:%Y-%m-%d %H:%M} by {self.made_by}"
 
 
+class PersonalDataChange(models.Model):
+    """Evidence of a staff change to a data subject's personal details (append-only).
+
+    Says who changed which details of whom, and when; it never holds the values in clear. The
+    list of details carries their names only, the before and after are kept masked
+    (`m•••@example.com`) for readers of the history and encrypted at rest for the proof.
+    Written only by the services in subjects/services.py.
+    """
+
+    class Kind(models.TextChoices):
+        SUBJECT_RECORDED = "subject_recorded", "Data subject recorded"
+        SUBJECT_CHANGED = "subject_changed", "Data subject's details changed"
+        CONTACT_ADDED = "contact_added", "Contact point added"
+        CONTACT_CHANGED = "contact_changed", "Contact point changed"
+        CONTACT_REMOVED = "contact_removed", "Contact point removed"
+
+    subject = models.ForeignKey(
+        DataSubject,
+        on_delete=models.CASCADE,
+        related_name="personal_data_changes",
+        verbose_name="data subject",
+    )
+    kind = models.CharField("change", max_length=20, choices=Kind.choices)
+    contact_kind = models.CharField(
+        "kind of contact point", max_length=10, choices=ContactPoint.Kind.choices, blank=True
+    )
+    fields = models.JSONField("details changed", default=list, help_text="Their names only.")
+    masked_values = models.JSONField(
+        "before → after (masked)",
+        null=True,
+        blank=True,
+        help_text="For each detail, its old and new value as a reader of the history sees them.",
+    )
+    values = EncryptedContactTextField(
+        "before → after (encrypted)",
+        blank=True,
+        help_text="The old and new values, encrypted at rest: the proof, never shown in lists.",
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="personal_data_changes_made",
+        verbose_name="changed by",
+    )
+    changed_at = models.DateTimeField("changed", default=timezone.now)
+
+    class Meta:
+        verbose_name = "personal-data change"
+        verbose_name_plural = "personal-data change history"
+        ordering = ["-changed_at", "-id"]
+        indexes = [
+            models.Index(fields=["subject", "-changed_at"], name="subjects_pdchange_subject"),
+        ]
+
+    def __str__(self) -> str:
+        # A reference, never a value: read by more people than the detail itself.
+        return f"{self.get_kind_display()} of data subject #{self.subject_id}"
+
+
 class ActivityEvent(models.Model):
     """Other Information: one automatically collected usage event (the high-volume table)."""
 

@@ -12,6 +12,7 @@ from .models import (
     CustomerDataset,
     DataSubject,
     LicenseHolderChange,
+    PersonalDataChange,
 )
 
 registry.register(
@@ -85,6 +86,15 @@ registry.register(
     keep_reason="Evidence of changes made on the customer's instruction (contract records).",
     retention_clock="changed_at",
     account_path="account",
+)
+registry.register(
+    PersonalDataChange,
+    category=registry.PERSONAL_INFORMATION,
+    subject_path="subject",
+    export_fields=("kind", "contact_kind", "fields", "masked_values", "changed_at"),
+    # The record that a change was made stays; what the values were goes with the person.
+    erasure={"masked_values": Strategy.BLANK, "values": Strategy.BLANK},
+    retention_clock="changed_at",
 )
 registry.register(
     ActivityEvent,

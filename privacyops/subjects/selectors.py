@@ -25,7 +25,6 @@ __all__ = [
     "subject_for_email",
     "subject_ids_with_email",
     "subjects_with_email",
-    "without_restricted_subjects",
 ]
 
 ALL_ACCOUNTS_PERMISSION = "subjects.view_all_accounts"  # Legal and auditors hold it
@@ -86,17 +85,3 @@ def minors(*, today: datetime.date | None = None) -> QuerySet[DataSubject]:
 def account_contacts(*, account: Account) -> QuerySet[DataSubject]:
     """The customer's people at this account: who may ask for a license-holder change."""
     return DataSubject.objects.filter(account_contacts__account=account).distinct()
-
-
-def without_restricted_subjects(queryset: QuerySet, *, subject_path: str = "") -> QuerySet:
-    """Leave out rows of subjects whose processing is restricted (GDPR Art. 18).
-
-    An export is processing beyond storage, which a restriction stops; rows that belong to no
-    subject stay in.
-    """
-    field = (
-        f"{subject_path}__processing_restricted_at"
-        if subject_path
-        else ("processing_restricted_at")
-    )
-    return queryset.filter(**{f"{field}__isnull": True})

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from privacyops.core.paginators import CappedCountPaginator
 from privacyops.subjects.models import AgeBand
-from privacyops.subjects.paginators import CappedCountPaginator
 from tests.factories import ActivityEventFactory, ContactPointFactory, DataSubjectFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from privacyops.core.models import JobRun
-from privacyops.subjects import services
+from privacyops.subjects import ingest
 from privacyops.subjects.models import ActivityEvent
 from tests.factories import ContactPointFactory, DataSubjectFactory
 
@@ -68,7 +68,7 @@ def test_loads_links_and_derives_browser_and_os(tmp_path):
             event(3, login="stranger"),
         ],
     )
-    result = services.activity_events_load(path=path)
+    result = ingest.activity_events_load(path=path)
     assert result.loaded == 3 and result.rejected_count == 0
     by_page = {e.page: e for e in ActivityEvent.objects.all()}
     assert by_page["/pricing?p=1"].subject == ana
@@ -87,7 +87,7 @@ def test_loads_links_and_derives_browser_and_os(tmp_path):
 def test_csv_with_the_same_columns(tmp_path):
     DataSubjectFactory(login_name="ana")
     path = write_csv(tmp_path / "events.csv", [event(n, login="ana") for n in range(5)])
-    result = services.activity_events_load(path=path)
+    result = ingest.activity_events_load(path=path)
     assert result.loaded == 5
     assert ActivityEvent.objects.filter(subject__login_name="ana").count() == 5
 
@@ -98,7 +98,7 @@ def test_malformed_lines_are_rejected_by_number_and_good_batches_stay(tmp_path):
     records[4] = event(5, occurred_at="yesterday")  # line 5
     records[5] = event(6, ip="999.1.1.1")  # line 6
     path = write_jsonl(tmp_path / "events.jsonl", records)
-    result = services.activity_events_load(path=path, batch_size=2)
+    result = ingest.activity_events_load(path=path, batch_size=2)
     assert [number for number, _ in result.rejected] == [3, 5, 6]
     assert "occurred_at" in result.rejected[1][1] and "ip" in result.rejected[2][1]
     assert result.loaded == 4 == ActivityEvent.objects.count()
@@ -110,7 +110,7 @@ def test_malformed_lines_are_rejected_by_number_and_good_batches_stay(tmp_path):
 def test_csv_line_numbers_count_the_header(tmp_path):
     records = [event(1), event(2, email="bad email"), event(3)]
     path = write_csv(tmp_path / "events.csv", records)
-    result = services.activity_events_load(path=path)
+    result = ingest.activity_events_load(path=path)
     assert [number for number, _ in result.rejected] == [3]
 
 
@@ -122,7 +122,7 @@ def test_one_query_per_lookup_per_batch_not_per_row(tmp_path):
         [event(n, login=f"user{n % 20}", email=f"u{n}@example.com") for n in range(200)],
     )
     with CaptureQueriesContext(connection) as queries:
-        services.activity_events_load(path=path, batch_size=100)
+        ingest.activity_events_load(path=path, batch_size=100)
     # Per batch: subjects by login, contact points by e-mail, the write, last-activity
     # read + update, job progress. Constant per batch, whatever the number of rows.
     assert len(queries) < 30
@@ -130,15 +130,15 @@ def test_one_query_per_lookup_per_batch_not_per_row(tmp_path):
 
 def test_running_twice_loads_once(tmp_path):
     path = write_jsonl(tmp_path / "events.jsonl", [event(n) for n in range(10)])
-    services.activity_events_load(path=path, batch_size=3)
-    again = services.activity_events_load(path=path, batch_size=3)
+    ingest.activity_events_load(path=path, batch_size=3)
+    again = ingest.activity_events_load(path=path, batch_size=3)
     assert again.already_loaded and again.loaded == 0
     assert ActivityEvent.objects.count() == 10
 
 
 def test_an_interrupted_load_resumes_after_the_last_committed_batch(tmp_path, monkeypatch):
     path = write_jsonl(tmp_path / "events.jsonl", [event(n) for n in range(1, 11)])
-    original = services._write_events
+    original = ingest.write_events
     calls = {"n": 0}
 
     def failing_write(rows, subject_ids):
@@ -147,16 +147,16 @@ def test_an_interrupted_load_resumes_after_the_last_committed_batch(tmp_path, mo
             raise ConnectionError("database went away")
         return original(rows, subject_ids)
 
-    monkeypatch.setattr(services, "_write_events", failing_write)
+    monkeypatch.setattr(ingest, "write_events", failing_write)
     with pytest.raises(ConnectionError):
-        services.activity_events_load(path=path, batch_size=3)
+        ingest.activity_events_load(path=path, batch_size=3)
     assert ActivityEvent.objects.count() == 6  # two batches committed, the third rolled back
     failed = JobRun.objects.get(job="load_activity")
     assert failed.status == JobRun.Status.FAILED
     assert failed.summary["committed_through_line"] == 6
 
-    monkeypatch.setattr(services, "_write_events", original)
-    resumed = services.activity_events_load(path=path, batch_size=3)
+    monkeypatch.setattr(ingest, "write_events", original)
+    resumed = ingest.activity_events_load(path=path, batch_size=3)
     assert resumed.resumed_after_line == 6 and resumed.loaded == 4
     assert sorted(ActivityEvent.objects.values_list("page", flat=True)) == sorted(
         f"/pricing?p={n}" for n in range(1, 11)
@@ -210,7 +210,7 @@ def test_outside_a_transaction_batches_commit_on_their_own_thread_in_file_order(
     records[6] = "not json"  # line 7
     path = write_jsonl(tmp_path / "events.jsonl", records)
     seen = []
-    result = services.activity_events_load(
+    result = ingest.activity_events_load(
         path=path, batch_size=2, progress=lambda done, *rest: seen.append(done)
     )
     assert result.loaded == 10 and [n for n, _ in result.rejected] == [7]
@@ -223,7 +223,7 @@ def test_outside_a_transaction_batches_commit_on_their_own_thread_in_file_order(
 @pytest.mark.django_db(transaction=True)
 def test_a_failing_background_batch_stops_the_load_and_keeps_earlier_batches(tmp_path, monkeypatch):
     path = write_jsonl(tmp_path / "events.jsonl", [event(n) for n in range(1, 11)])
-    original = services._write_events
+    original = ingest.write_events
     calls = {"n": 0}
 
     def failing_write(rows, subject_ids):
@@ -232,15 +232,15 @@ def test_a_failing_background_batch_stops_the_load_and_keeps_earlier_batches(tmp
             raise ConnectionError("database went away")
         return original(rows, subject_ids)
 
-    monkeypatch.setattr(services, "_write_events", failing_write)
+    monkeypatch.setattr(ingest, "write_events", failing_write)
     with pytest.raises(ConnectionError):
-        services.activity_events_load(path=path, batch_size=3)
+        ingest.activity_events_load(path=path, batch_size=3)
     assert ActivityEvent.objects.count() == 3
     failed = JobRun.objects.get(job="load_activity")
     assert failed.status == JobRun.Status.FAILED
     assert failed.summary["committed_through_line"] == 3
-    monkeypatch.setattr(services, "_write_events", original)
-    resumed = services.activity_events_load(path=path, batch_size=3)
+    monkeypatch.setattr(ingest, "write_events", original)
+    resumed = ingest.activity_events_load(path=path, batch_size=3)
     assert resumed.resumed_after_line == 3 and ActivityEvent.objects.count() == 10
 
 
@@ -251,12 +251,12 @@ def test_last_activity_moves_forward_by_the_day_not_by_every_event(tmp_path):
         login_name="ana", last_activity_at=datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC)
     )
     same_day = write_jsonl(tmp_path / "a.jsonl", [event(1, login="ana")])  # 10:01 that day
-    services.activity_events_load(path=same_day)
+    ingest.activity_events_load(path=same_day)
     ana.refresh_from_db()
     assert ana.last_activity_at.isoformat() == "2026-03-01T09:00:00+00:00"
     later = write_jsonl(
         tmp_path / "b.jsonl", [event(2, login="ana", occurred_at="2026-03-04T08:00:00+00:00")]
     )
-    services.activity_events_load(path=later)
+    ingest.activity_events_load(path=later)
     ana.refresh_from_db()
     assert ana.last_activity_at.isoformat() == "2026-03-04T08:00:00+00:00"

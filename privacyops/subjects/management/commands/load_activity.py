@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from privacyops.subjects import services
+from privacyops.subjects import ingest
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             self.stderr.write(f"line {number}: {reason}")
 
         try:
-            result = services.activity_events_load(
+            result = ingest.activity_events_load(
                 path=file, batch_size=batch_size, progress=progress, on_reject=reject
             )
         except FileNotFoundError as error:

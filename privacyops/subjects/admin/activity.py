@@ -1,0 +1,59 @@
+"""The admin of Other Information (activity events) and Customer-Generated Data."""
+
+import ipaddress
+
+from django.contrib import admin
+
+from privacyops.core.admin import ReadOnlyRecordAdmin
+from privacyops.core.admin_mixins import LargeTableAdmin
+from privacyops.security.admin_mixins import AccessLoggedAdminMixin
+
+from ..models import ActivityEvent, CustomerDataset
+
+
+def _ip_or_none(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
+
+
+@admin.register(ActivityEvent)
+class ActivityEventAdmin(AccessLoggedAdminMixin, ReadOnlyRecordAdmin, LargeTableAdmin):
+    """Tens of millions of rows: no count, no date drill-down, exact searches only."""
+
+    access_log_subject = "subject"  # every view and export goes to the access log
+
+    list_display = (
+        "occurred_at",
+        "event_kind",
+        "login",
+        "ip",
+        "browser",
+        "operating_system",
+        "page",
+        "subject",
+    )
+    list_filter = ("event_kind",)
+    list_select_related = ("subject",)
+    search_fields = ("login",)  # the real search is get_search_results
+    search_help_text = "An exact login account name or IP address."
+    readonly_fields = [f.name for f in ActivityEvent._meta.fields]
+    sortable_by = ("occurred_at",)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        ip = _ip_or_none(term)
+        if ip:
+            return queryset.filter(ip=ip), False
+        return queryset.filter(login=term), False
+
+
+@admin.register(CustomerDataset)
+class CustomerDatasetAdmin(admin.ModelAdmin):
+    list_display = ("name", "account", "location", "approximate_records", "created_at")
+    list_select_related = ("account",)
+    search_fields = ("name",)
+    autocomplete_fields = ("account", "subjects")

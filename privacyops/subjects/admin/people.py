@@ -1,0 +1,262 @@
+"""The admin of data subjects and their contact points.
+
+Every write of a person's details or contact points goes through subjects/services.py, which
+records who changed what (PersonalDataChange, values masked); searches are exact matches
+through an index (an e-mail address, a login name) or a name prefix.
+"""
+
+from django.contrib import admin
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from privacyops.core.admin_mixins import (
+    AllOrNothingImportMixin,
+    LargeTableAdmin,
+    RestrictedSubjectsNotExportedMixin,
+)
+from privacyops.core.paginators import CappedCountPaginator
+from privacyops.security.admin_mixins import AccessLoggedAdminMixin
+
+from .. import selectors, services
+from ..admin_forms import UnderEighteenFilter
+from ..models import AccountContact, ContactPoint, DataSubject, PersonalDataChange
+from ..resources import ContactPointResource, DataSubjectResource
+
+RECENT_EVENTS_SHOWN = 10
+
+
+# --- Data subjects ---------------------------------------------------------------------------
+
+
+class ContactPointInline(admin.TabularInline):
+    model = ContactPoint
+    extra = 0
+    fields = ("kind", "value", "is_primary", "created_at")
+
+
+class AccountContactInline(admin.TabularInline):
+    model = AccountContact
+    extra = 0
+    autocomplete_fields = ("account",)
+    verbose_name = "account this person belongs to"
+    verbose_name_plural = "accounts this person belongs to"
+
+
+class PersonalDataChangeInline(admin.TabularInline):
+    """Who changed which of the person's details: evidence, read-only, values masked."""
+
+    model = PersonalDataChange
+    extra = 0
+    fields = ("changed_at", "kind", "contact_kind", "details", "changed_by")
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "personal-data change history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
+    @admin.display(description="before → after")
+    def details(self, change: PersonalDataChange) -> str:
+        shown = change.masked_values or {}
+        return "; ".join(
+            f"{name}: {shown[name][0]} → {shown[name][1]}" if name in shown else name
+            for name in change.fields
+        )
+
+
+class PersonalDataWrittenByServicesMixin:
+    """Every admin write of a subject's details or contact points goes through the services
+    that record who changed what (subjects/services.py)."""
+
+    def save_contact_points(self, request, formset) -> None:
+        by = request.user
+        # Sorts the forms into new, changed and deleted objects without saving any: the
+        # services below save each, with its record.
+        formset.save(commit=False)
+        for point in formset.deleted_objects:
+            services.contact_point_remove(contact_point=point, by=by)
+        for point, names in formset.changed_objects:
+            services.contact_point_update(
+                contact_point=point, changes={n: getattr(point, n) for n in names}, by=by
+            )
+        for point in formset.new_objects:
+            services.contact_point_add(contact_point=point, by=by)
+
+
+@admin.register(DataSubject)
+class DataSubjectAdmin(
+    PersonalDataWrittenByServicesMixin,
+    RestrictedSubjectsNotExportedMixin,
+    AccessLoggedAdminMixin,
+    AllOrNothingImportMixin,
+    LargeTableAdmin,
+):
+    access_log_subject = ""  # every view and export goes to the access log
+    resource_classes = [DataSubjectResource]
+    list_display = (
+        "__str__",
+        "kind",
+        "login_name",
+        "primary_email",
+        "under_18",
+        "created_at",
+        "last_activity_at",
+    )
+    list_filter = ("kind", UnderEighteenFilter)
+    search_fields = ("login_name",)  # the real search is get_search_results
+    search_help_text = (
+        "An exact e-mail address or login name, a subject number, or the start of a name."
+    )
+    inlines = [ContactPointInline, AccountContactInline, PersonalDataChangeInline]
+    readonly_fields = ("under_18", "activity", "licenses_held", "datasets", "erased_at")
+    fieldsets = (
+        (None, {"fields": ("kind", "full_name", "title", "login_name")}),
+        (
+            "Age (the services are not for children under 18)",
+            {"fields": ("birth_date", "age_band", "under_18")},
+        ),
+        ("Dates", {"fields": ("created_at", "last_activity_at", "erased_at")}),
+        ("What else is held", {"fields": ("licenses_held", "datasets", "activity")}),
+    )
+
+    def get_queryset(self, request):
+        primary_emails = ContactPoint.objects.filter(kind=ContactPoint.Kind.EMAIL, is_primary=True)
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("contact_points", queryset=primary_emails, to_attr="primary_emails")
+            )
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            services.data_subject_record(subject=obj, by=request.user)
+            return
+        changes = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in {f.name for f in DataSubject._meta.concrete_fields}
+        }
+        services.data_subject_update(subject=obj, changes=changes, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is ContactPoint:
+            self.save_contact_points(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if "@" in term:
+            return queryset.filter(pk__in=selectors.subject_ids_with_email(term)), False
+        matches = Q(login_name=term) | Q(full_name__istartswith=term)
+        if term.isdigit():
+            matches |= Q(pk=int(term))
+        return queryset.filter(matches), False
+
+    @admin.display(description="primary e-mail")
+    def primary_email(self, subject: DataSubject) -> str:
+        emails = getattr(subject, "primary_emails", None)
+        if emails is None:
+            emails = subject.contact_points.filter(kind="email", is_primary=True)
+        return emails[0].value if emails else ""
+
+    @admin.display(description="under 18", boolean=True)
+    def under_18(self, subject: DataSubject) -> bool | None:
+        if subject.pk is None:
+            return None
+        return subject.is_minor(timezone.localdate())
+
+    @admin.display(description="activity (Other Information)")
+    def activity(self, subject: DataSubject) -> str:
+        if subject.pk is None:
+            return "—"
+        events = subject.activity_events.order_by("-occurred_at", "-id")
+        cap = CappedCountPaginator.cap
+        count = events[:cap].count()
+        url = (
+            reverse("admin:subjects_activityevent_changelist") + f"?subject__id__exact={subject.pk}"
+        )
+        shown = f"{cap:,}+" if count >= cap else f"{count:,}"
+        link = format_html('<a href="{}">{} events: see them all</a>', url, shown)
+        if not count:
+            return "No events recorded."
+        recent = events.only("occurred_at", "event_kind", "page", "ip")[:RECENT_EVENTS_SHOWN]
+        rows = format_html_join(
+            "",
+            "<li>{} — {} {} ({})</li>",
+            (
+                (f"{e.occurred_at:%Y-%m-%d %H:%M}", e.get_event_kind_display(), e.page, e.ip or "")
+                for e in recent
+            ),
+        )
+        return format_html("{}<ul>{}</ul>", link, rows)
+
+    @admin.display(description="license holder of")
+    def licenses_held(self, subject: DataSubject) -> str:
+        if subject.pk is None:
+            return "—"
+        return ", ".join(str(a) for a in subject.held_licenses.all()) or "—"
+
+    @admin.display(description="named in customer datasets")
+    def datasets(self, subject: DataSubject) -> str:
+        if subject.pk is None:
+            return "—"
+        names = [str(d) for d in subject.hosted_in_datasets.select_related("account")]
+        return ", ".join(names) or "—"
+
+
+@admin.register(ContactPoint)
+class ContactPointAdmin(
+    PersonalDataWrittenByServicesMixin,
+    RestrictedSubjectsNotExportedMixin,
+    AccessLoggedAdminMixin,
+    AllOrNothingImportMixin,
+    LargeTableAdmin,
+):
+    restricted_subject_path = "subject"
+
+    access_log_subject = "subject"  # every view and export goes to the access log
+    resource_classes = [ContactPointResource]
+    list_display = ("value", "kind", "is_primary", "subject", "created_at")
+    list_filter = ("kind",)
+    list_select_related = ("subject",)
+    search_fields = ("value",)
+    search_help_text = "An exact e-mail address, telephone number or postal address."
+    autocomplete_fields = ("subject",)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        # kind IN (...) lets PostgreSQL use the (kind, value) index for the exact value.
+        kinds = Q(kind__in=ContactPoint.Kind.values)
+        return queryset.filter(kinds, Q(value=term) | Q(value=term.lower())), False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            services.contact_point_add(contact_point=obj, by=request.user)
+            return
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        services.contact_point_update(contact_point=obj, changes=changes, by=request.user)
+
+    def delete_model(self, request, obj):
+        services.contact_point_remove(contact_point=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for point in queryset:
+            services.contact_point_remove(contact_point=point, by=request.user)

@@ -9,7 +9,7 @@ from django.core import mail
 from privacyops.core import roles
 from privacyops.dsr.models import ErasureCertificate, PrivacyRequest, RequestType
 from tests.dsr.factories import in_progress
-from tests.dsr.test_fulfilment import EMAIL, subject_in_every_model
+from tests.dsr.fulfilment_pages import EMAIL, subject_in_every_model
 from tests.e2e.test_privacy_request_browser import sign_in
 from tests.factories import UserFactory
 

@@ -1,0 +1,92 @@
+"""The people and pages the fulfilment tests (and the browser tests) share."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from privacyops.dsr import services
+from privacyops.dsr.lifecycle import State
+from privacyops.marketing import services as marketing
+from privacyops.subjects.models import (
+    AccountContact,
+    CustomerDataset,
+    DataSubject,
+    LicenseHolderChange,
+)
+from tests.factories import (
+    AccountFactory,
+    ActivityEventFactory,
+    ContactPointFactory,
+    DataSubjectFactory,
+    UserFactory,
+)
+
+EMAIL = "maria.ivanova@example.com"
+
+
+def subject_in_every_model(email: str = EMAIL) -> DataSubject:
+    """A person with rows in every model of the registry (the request's own rows come later)."""
+    subject = DataSubjectFactory(full_name="Maria Ivanova", title="CFO")
+    ContactPointFactory(subject=subject, value=email)
+    ContactPointFactory(subject=subject, kind="phone", value="+359 88 123 4567")
+    account = AccountFactory(
+        license_holder=subject, license_holder_email=email, company_name="Rousse Trade"
+    )
+    AccountContact.objects.create(account=account, subject=subject, role="license_holder")
+    LicenseHolderChange.objects.create(
+        account=account,
+        requested_by=subject,
+        channel="email",
+        made_by=UserFactory(username="rep-ana"),
+        old_values={},
+        new_values={"license_holder_phone": "+359 88 123 4567"},
+    )
+    ActivityEventFactory.create_batch(3, subject=subject)
+    dataset = CustomerDataset.objects.create(
+        account=AccountFactory(license_holder_email="dpo@client.example", company_name="Client"),
+        name="Client CRM",
+        contents="Leads",
+        location="eu-central",
+    )
+    dataset.subjects.add(subject)
+    marketing.subscription_opt_in(
+        subject=subject,
+        email=email,
+        channel="newsletter",
+        consented_at=timezone.now(),
+        source="web_form",
+    )
+    marketing.subscription_opt_in(
+        subject=subject,
+        email=email,
+        channel="events",
+        consented_at=timezone.now(),
+        source="web_form",
+    )
+    marketing.subscription_unsubscribe(subject=subject, channel="events")
+    return subject
+
+
+def fulfilment_url(request) -> str:
+    return reverse("admin:dsr_privacyrequest_fulfilment", args=[request.pk])
+
+
+def act(client, request, action: str, **data):
+    return client.post(fulfilment_url(request), {"action": action, **data})
+
+
+def to_approval(request, by):
+    return services.request_transition(request=request, to=State.AWAITING_APPROVAL, by=by)
+
+
+def mark_all_notices(client, request) -> int:
+    notices = list(request.recipient_notifications.all())
+    for notice in notices:
+        response = act(
+            client, request, "notice", notification=notice.pk, status="sent", note="e-mail"
+        )
+        assert response.status_code == 302
+    return len(notices)
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.wsgi_request._messages]

@@ -174,15 +174,14 @@ class SubscriptionResource(resources.ModelResource):
         if is_suppressed(data["email"], data["channel"]):
             self.suppressed_rows.append((self._row_number, data["email"], data["channel"]))
             return True
-        return (
-            instance.pk is not None
-            and instance.status == Subscription.Status.SUBSCRIBED
-            and instance.email == data["email"]
-            and instance.consented_at == data["consented_at"]
-            and instance.consent_source == data["source"]
-            and instance.consent_form == data["form"]
-            and instance.consent_ip == data["ip"]
-            and instance.policy_version_id == getattr(data["policy_version"], "pk", None)
+        return services.subscription_consent_unchanged(
+            subscription=instance,
+            email=data["email"],
+            consented_at=data["consented_at"],
+            source=data["source"],
+            form=data["form"],
+            ip=data["ip"],
+            policy_version=data["policy_version"],
         )
 
     def save_instance(self, instance, is_create, row, **kwargs):

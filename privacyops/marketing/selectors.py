@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from privacyops.core.erasure import salted_hash
 from privacyops.core.registry import hash_salt
+from privacyops.subjects.models import ContactPoint, DataSubject
 from privacyops.subjects.selectors import normalise_email
 
 from .models import (
@@ -26,6 +27,26 @@ from .models import (
 def email_hash(email: str) -> str:
     """The salted hash the suppression list keeps instead of the address."""
     return salted_hash(normalise_email(email), hash_salt())
+
+
+def channels_in_scope(channel: str | None) -> list[str]:
+    """The marketing channels a choice covers: one, or all of them (None, "*", ALL_CHANNELS)."""
+    if channel in (None, ALL_CHANNELS, "*"):
+        return list(Channel.values)
+    if channel not in Channel.values:
+        raise ValueError(f"Unknown marketing channel {channel!r}")
+    return [channel]
+
+
+def subject_emails(subject: DataSubject) -> set[str]:
+    """Every e-mail address known for a subject: its contact points and its subscriptions."""
+    addresses = set(
+        ContactPoint.objects.filter(subject=subject, kind=ContactPoint.Kind.EMAIL).values_list(
+            "value", flat=True
+        )
+    )
+    addresses |= set(Subscription.objects.filter(subject=subject).values_list("email", flat=True))
+    return {normalise_email(a) for a in addresses if normalise_email(a)}
 
 
 def message_kind(kind: str) -> str:

@@ -1,4 +1,5 @@
-"""Business operations of marketing: consent, opt-outs (every channel) and the suppression list.
+"""Business operations of marketing: consent, opt-outs (every channel) and the suppression list
+(suppression.py's, re-exported here: this module is the app's surface for writes).
 
 Every change writes its evidence in the same transaction: a `SubscriptionEvent` per changed
 subscription, an `OptOut` per opt-out received, a `SuppressionEntry` (salted hash only) per
@@ -18,7 +19,6 @@ from privacyops.subjects.selectors import normalise_email, subject_for_email
 
 from .models import (
     ALL_CHANNELS,
-    Channel,
     ConsentSource,
     OptOut,
     OptOutMethod,
@@ -26,7 +26,14 @@ from .models import (
     SubscriptionEvent,
     SuppressionEntry,
 )
-from .selectors import email_hash, is_suppressed, may_send
+from .selectors import channels_in_scope, email_hash, is_suppressed, may_send, subject_emails
+from .suppression import (
+    AddressSuppressed,
+    suppress_addresses,
+    suppression_add,
+    suppression_add_for_subject,
+    suppression_lift,
+)
 
 __all__ = [
     "AddressSuppressed",
@@ -37,104 +44,12 @@ __all__ = [
     "subject_emails",
     "subject_for_email",
     "subscription_import_row",
+    "subscription_consent_unchanged",
     "subscription_opt_in",
     "subscription_unsubscribe",
     "suppression_add",
     "suppression_add_for_subject",
 ]
-
-
-class AddressSuppressed(Exception):
-    """The address opted out, objected or was erased: only its owner's fresh consent lifts it."""
-
-
-def _scope(channel: str | None) -> list[str]:
-    if channel in (None, ALL_CHANNELS, "*"):
-        return list(Channel.values)
-    if channel not in Channel.values:
-        raise ValueError(f"Unknown marketing channel {channel!r}")
-    return [channel]
-
-
-def subject_emails(subject: DataSubject) -> set[str]:
-    """Every e-mail address known for a subject: its contact points and its subscriptions."""
-    addresses = set(
-        ContactPoint.objects.filter(subject=subject, kind=ContactPoint.Kind.EMAIL).values_list(
-            "value", flat=True
-        )
-    )
-    addresses |= set(Subscription.objects.filter(subject=subject).values_list("email", flat=True))
-    return {normalise_email(a) for a in addresses if normalise_email(a)}
-
-
-# --- Suppression list -----------------------------------------------------------------------
-
-
-@transaction.atomic
-def suppression_add(*, email: str, reason: str, channel: str = ALL_CHANNELS) -> SuppressionEntry:
-    """Put an address on the suppression list (as a salted hash). Idempotent.
-
-    `reason` is one of SuppressionEntry.Reason ("opted_out", "objection", "erased"); the
-    dsr app calls this with "erased" for the addresses of a subject it erases.
-    """
-    if reason not in SuppressionEntry.Reason.values:
-        raise ValueError(f"Unknown suppression reason {reason!r}")
-    if channel != ALL_CHANNELS:
-        _scope(channel)
-    address = normalise_email(email)
-    if not address:
-        raise ValueError("An e-mail address is required")
-    entry, _ = SuppressionEntry.objects.get_or_create(
-        email_hash=email_hash(address), channel=channel, defaults={"reason": reason}
-    )
-    return entry
-
-
-@transaction.atomic
-def suppression_add_for_subject(*, subject: DataSubject, reason: str) -> int:
-    """Suppress every e-mail address known for a subject, for every marketing channel.
-
-    Call it BEFORE erasing the subject (the addresses are gone afterwards); returns how many
-    addresses were newly suppressed.
-    """
-    if reason not in SuppressionEntry.Reason.values:
-        raise ValueError(f"Unknown suppression reason {reason!r}")
-    return _suppress(subject_emails(subject), list(Channel.values), reason)
-
-
-def _suppress(addresses: set[str], channels: list[str], reason: str) -> int:
-    """Suppress each address for the channels; returns how many entries are new."""
-    targets = [ALL_CHANNELS] if set(channels) == set(Channel.values) else channels
-    added = 0
-    for address in addresses:
-        hashed = email_hash(address)
-        if SuppressionEntry.objects.filter(email_hash=hashed, channel=ALL_CHANNELS).exists():
-            continue
-        for channel in targets:
-            _, created = SuppressionEntry.objects.get_or_create(
-                email_hash=hashed, channel=channel, defaults={"reason": reason}
-            )
-            added += created
-    return added
-
-
-def _lift_suppression(address: str, channel: str) -> bool:
-    """Remove the channel from the address's suppression (fresh consent); True if it was on."""
-    hashed = email_hash(address)
-    lifted = SuppressionEntry.objects.filter(email_hash=hashed, channel=channel).delete()[0] > 0
-    everything = SuppressionEntry.objects.filter(email_hash=hashed, channel=ALL_CHANNELS).first()
-    if everything:
-        # The person still objects to the other channels: keep those suppressed one by one.
-        for other in Channel.values:
-            if other != channel:
-                SuppressionEntry.objects.get_or_create(
-                    email_hash=hashed,
-                    channel=other,
-                    defaults={"reason": everything.reason, "added_at": everything.added_at},
-                )
-        everything.delete()
-        lifted = True
-    return lifted
 
 
 # --- Consent ---------------------------------------------------------------------------------
@@ -152,23 +67,65 @@ def _event(subscription, kind, *, method="", ip=None, by=None, at=None, detail=N
     )
 
 
-def _evidence(subscription: Subscription) -> dict:
+def _evidence_values(
+    *, status: str, email: str, consented_at, source: str, form: str, ip, policy_version
+) -> dict:
+    """The evidence of a consent as the history keeps it (JSON)."""
     return {
-        "status": subscription.status,
-        "email": subscription.email,
-        "consented_at": subscription.consented_at.astimezone(datetime.UTC).isoformat()
-        if subscription.consented_at
-        else None,
-        "consent_source": subscription.consent_source,
-        "consent_form": subscription.consent_form,
-        "consent_ip": subscription.consent_ip,
-        "policy_version": subscription.policy_version.version
-        if subscription.policy_version
-        else None,
+        "status": status,
+        "email": email,
+        "consented_at": consented_at.astimezone(datetime.UTC).isoformat() if consented_at else None,
+        "consent_source": source,
+        "consent_form": form,
+        "consent_ip": ip,
+        "policy_version": policy_version.version if policy_version else None,
     }
 
 
-@transaction.atomic
+def _evidence(subscription: Subscription) -> dict:
+    return _evidence_values(
+        status=subscription.status,
+        email=subscription.email,
+        consented_at=subscription.consented_at,
+        source=subscription.consent_source,
+        form=subscription.consent_form,
+        ip=subscription.consent_ip,
+        policy_version=subscription.policy_version,
+    )
+
+
+def subscription_consent_unchanged(
+    *,
+    subscription: Subscription | None,
+    email: str,
+    consented_at: datetime.datetime,
+    source: str,
+    form: str = "",
+    ip: str | None = None,
+    policy_version: PolicyVersion | None = None,
+) -> bool:
+    """Whether recording this consent would change nothing: the subscription already stands
+    with exactly this evidence (address, time, source, form, IP, policy version).
+
+    The one decision behind subscription_opt_in's "unchanged" and the import's skipped rows.
+    `policy_version` None means the version in force on the day of consent.
+    """
+    if subscription is None or subscription.pk is None:
+        return False
+    if policy_version is None:
+        policy_version = policy_version_in_force(on=timezone.localdate(consented_at))
+    offered = _evidence_values(
+        status=Subscription.Status.SUBSCRIBED,
+        email=normalise_email(email),
+        consented_at=consented_at,
+        source=source,
+        form=form or "",
+        ip=ip or None,
+        policy_version=policy_version,
+    )
+    return _evidence(subscription) == offered
+
+
 def subscription_opt_in(
     *,
     subject: DataSubject,
@@ -189,7 +146,7 @@ def subscription_opt_in(
     unless `renewed_after_opt_out` says the person themself gave fresh consent after opting
     out; that lifts the suppression for this channel only, and the history says so.
     """
-    _scope(channel)
+    channels_in_scope(channel)
     if source not in ConsentSource.values:
         raise ValueError(f"Unknown consent source {source!r}")
     address = normalise_email(email)
@@ -197,7 +154,7 @@ def subscription_opt_in(
     if is_suppressed(address, channel):
         if not renewed_after_opt_out:
             raise AddressSuppressed(f"{channel}: the address is on the suppression list")
-        lifted = _lift_suppression(address, channel)
+        lifted = suppression_lift(address, channel)
     if policy_version is None:
         policy_version = policy_version_in_force(on=timezone.localdate(consented_at))
     evidence = {
@@ -211,6 +168,16 @@ def subscription_opt_in(
     subscription = (
         Subscription.objects.select_for_update().filter(subject=subject, channel=channel).first()
     )
+    if subscription_consent_unchanged(
+        subscription=subscription,
+        email=address,
+        consented_at=consented_at,
+        source=source,
+        form=form,
+        ip=ip,
+        policy_version=policy_version,
+    ):
+        return subscription, "unchanged"
     if subscription is None:
         subscription = Subscription.objects.create(
             subject=subject, channel=channel, status=Subscription.Status.SUBSCRIBED, **evidence
@@ -233,8 +200,6 @@ def subscription_opt_in(
     subscription.status = Subscription.Status.SUBSCRIBED
     subscription.unsubscribed_at = None
     after = _evidence(subscription)
-    if after == before:
-        return subscription, "unchanged"
     subscription.save()
     kind = (
         SubscriptionEvent.Kind.CONSENT_UPDATED
@@ -344,7 +309,7 @@ def _opt_out(
                 detail={"before": before, "after": _evidence(subscription), "ref": reference},
             )
             effect.unsubscribed.append(subscription)
-    effect.suppressed = _suppress(addresses, channels, reason)
+    effect.suppressed = suppress_addresses(addresses, channels, reason)
     return effect
 
 
@@ -364,7 +329,7 @@ def subscription_unsubscribe(
     if method not in OptOutMethod.values:
         raise ValueError(f"Unknown opt-out method {method!r}")
     now = timezone.now()
-    channels = _scope(channel)
+    channels = channels_in_scope(channel)
     effect = _opt_out(
         subject=subject,
         addresses=set(),
@@ -411,7 +376,7 @@ def opt_out_record(
         raise ValueError("An opt-out needs a data subject or an e-mail address")
     if subject is None:
         subject = subject_for_email(address)
-    channels = _scope(channel)
+    channels = channels_in_scope(channel)
     _opt_out(
         subject=subject,
         addresses={address} if address else set(),

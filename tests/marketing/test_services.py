@@ -262,3 +262,33 @@ def test_demo_data_loads_twice_without_duplicates():
     demo.load_demo()
     assert counts() == first
     assert first[0] >= 10 and first[1] == 2
+
+
+def test_one_decision_says_whether_a_consent_changes_anything(ana):
+    subscription = subscribe(ana, "newsletter")
+    same = {
+        "email": " Ana@Example.com ",
+        "consented_at": CONSENT_AT,
+        "source": "web_form",
+        "form": "https://www.infoserv.eu/newsletter",
+        "ip": "203.0.113.7",
+    }
+    assert services.subscription_consent_unchanged(subscription=subscription, **same)
+    for name, other in (
+        ("consented_at", CONSENT_AT - datetime.timedelta(days=1)),
+        ("source", "import"),
+        ("form", "https://www.infoserv.eu/other"),
+        ("ip", None),
+        ("email", "ana.other@example.com"),
+    ):
+        assert not services.subscription_consent_unchanged(
+            subscription=subscription, **{**same, name: other}
+        ), name
+    assert not services.subscription_consent_unchanged(subscription=None, **same)
+    # The service uses the same decision: recording it again writes nothing.
+    events = SubscriptionEvent.objects.count()
+    _, outcome = services.subscription_opt_in(subject=ana, channel="newsletter", **same)
+    assert outcome == "unchanged" and SubscriptionEvent.objects.count() == events
+    services.subscription_unsubscribe(subject=ana, channel="newsletter")
+    subscription.refresh_from_db()
+    assert not services.subscription_consent_unchanged(subscription=subscription, **same)

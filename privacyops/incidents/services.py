@@ -13,7 +13,8 @@ from django.utils import timezone
 from privacyops.marketing.services import may_send
 from privacyops.retention import services as retention
 from privacyops.retention.models import LegalHold
-from privacyops.subjects.models import Account, ContactPoint
+from privacyops.subjects.models import Account
+from privacyops.subjects.selectors import subject_for_email
 
 from . import clock, letters, lifecycle, scope
 from .lifecycle import State
@@ -81,14 +82,6 @@ def clock_applies(incident: Incident, *, roles: set[str] | None = None) -> bool:
     return roles != {Role.PROCESSOR}
 
 
-def _reporter_subject(email: str):
-    if not email:
-        return None
-    point = ContactPoint.objects.filter(kind="email", value=email).select_related("subject")
-    found = point.first()
-    return found.subject if found else None
-
-
 @transaction.atomic
 def incident_report(
     *,
@@ -113,7 +106,7 @@ def incident_report(
         description=description.strip(),
         reporter_name=reporter_name.strip(),
         reporter_email=email,
-        reporter_subject=_reporter_subject(email),
+        reporter_subject=subject_for_email(email),
         started_at=started_at,
         discovered_at=discovered_at,
     )

@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self) -> None:
-        from . import personal_data, services  # noqa: F401  (personal_data registers)
+        from . import dashboard, personal_data, services  # noqa: F401  (they register)
 
         # Permissions exist only after every app has migrated, so roles are synced then,
         # and again on every migrate: the table in roles.py is the single source of truth.

@@ -7,6 +7,12 @@ is a function of the user returning a `Panel`, or None when that user may not se
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
+
+from . import selectors
+
 
 @dataclass
 class Bar:
@@ -43,3 +49,31 @@ def register_panel(builder: PanelBuilder) -> PanelBuilder:
 def panels_for(user) -> list[Panel]:
     panels = [panel for builder in _builders if (panel := builder(user)) is not None]
     return sorted(panels, key=lambda panel: panel.order)
+
+
+# --- Core's own panel ------------------------------------------------------------------------
+
+
+@register_panel
+def jobs_panel(user) -> Panel | None:
+    if not user.has_perm("core.view_jobrun"):
+        return None
+    beat = selectors.last_heartbeat()
+    facts = [
+        (
+            "Last worker heartbeat",
+            f"{timesince(beat.started_at, timezone.now())} ago ({beat.worker})"
+            if beat
+            else "none yet (beat sends one every 5 minutes; if none comes, no worker runs)",
+        )
+    ]
+    for run in selectors.recent_job_runs(limit=5):
+        done = f"{run.percent_done}%" if run.percent_done is not None else run.progress_done
+        facts.append((run.job, f"{run.get_status_display()}, {done}, {run.started_at:%d %b %H:%M}"))
+    return Panel(
+        title="Scheduled jobs",
+        facts=facts,
+        link_url=reverse("admin:core_jobrun_changelist"),
+        link_label="All job runs",
+        order=900,
+    )

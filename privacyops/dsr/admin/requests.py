@@ -213,7 +213,8 @@ class PrivacyRequestAdmin(
     def next_steps(self, obj: PrivacyRequest) -> str:
         if obj.pk is None:
             return "—"
-        return ", ".join(LABELS[s] for s in next_states(obj.state)) or "none (closed)"
+        steps = services.request_next_steps(request=obj)
+        return ", ".join(step.label for step in steps) or "none (closed)"
 
     # --- forms --------------------------------------------------------------------------
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from privacyops.core import registry
 from privacyops.marketing import services as marketing
+from privacyops.subjects.selectors import normalise_email
 
 from ..models import (
     AccessPackage,
@@ -114,7 +115,7 @@ def erasure_execute(*, request: PrivacyRequest, by, plan: str) -> ErasureCertifi
     addresses = marketing.subject_emails(subject)
     marketing.suppression_add_for_subject(subject=subject, reason="erased")
     if request.requester_email:
-        addresses.add(marketing.normalise_email(request.requester_email))
+        addresses.add(normalise_email(request.requester_email))
         marketing.suppression_add(email=request.requester_email, reason="erased")
     for package in AccessPackage.objects.filter(
         request__subject=subject, status=AccessPackage.Status.READY

@@ -6,6 +6,7 @@ from django.utils import timezone
 from privacyops.core import registry
 from privacyops.marketing import services as marketing
 from privacyops.subjects.models import ContactPoint, DataSubject
+from privacyops.subjects.selectors import normalise_email
 
 from ..models import (
     PrivacyRequest,
@@ -72,7 +73,7 @@ def subject_rectify(
     for name, value in changes.items():
         value = (value or "").strip()
         if name == "email":
-            value = value.lower()
+            value = normalise_email(value)
         if value == before[name]:
             continue
         if name in _CONTACT_KINDS:

@@ -18,8 +18,8 @@ from django.db import connection, connections, transaction
 from privacyops.core import services as core_services
 from privacyops.core.models import JobRun
 
-from . import activity_lines
-from .models import ActivityEvent, ContactPoint, DataSubject
+from . import activity_lines, selectors
+from .models import ActivityEvent, DataSubject
 
 LOAD_ACTIVITY_JOB = "load_activity"
 _COPY_COLUMNS = (
@@ -69,14 +69,7 @@ def _subject_ids(rows: list[activity_lines.EventRow]) -> list[int | None]:
         if logins
         else ()
     )
-    by_email: dict[str, int] = {}
-    if emails:
-        for value, subject_id in (
-            ContactPoint.objects.filter(kind=ContactPoint.Kind.EMAIL, value__in=emails)
-            .order_by("-is_primary", "pk")
-            .values_list("value", "subject_id")
-        ):
-            by_email.setdefault(value, subject_id)
+    by_email = selectors.subject_ids_for_emails(emails)
     return [by_login.get(row.login) or by_email.get(row.email) for row in rows]
 
 

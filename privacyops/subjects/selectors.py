@@ -23,6 +23,7 @@ __all__ = [
     "normalise_email",
     "sees_all_accounts",
     "subject_for_email",
+    "subject_ids_for_emails",
     "subject_ids_with_email",
     "subjects_with_email",
 ]
@@ -66,15 +67,35 @@ def subjects_with_email(email: str) -> QuerySet[DataSubject]:
     return DataSubject.objects.filter(pk__in=subject_ids_with_email(email))
 
 
+def _email_points(addresses) -> QuerySet[ContactPoint]:
+    """The e-mail contact points of these (normalised) addresses, the oldest record first."""
+    return ContactPoint.objects.filter(kind=ContactPoint.Kind.EMAIL, value__in=addresses).order_by(
+        "subject_id"
+    )
+
+
 def subject_for_email(email: str) -> DataSubject | None:
     """The data subject of this e-mail address, or None.
 
-    The one definition used by intake, marketing and the admin. When two records hold the same
-    address (not yet merged) it is the oldest record, so every caller agrees on the same person.
+    The one definition used by intake, marketing, ingestion and the admin. When two records hold
+    the same address (not yet merged) it is the oldest record, so every caller agrees on the
+    same person.
     """
-    if not normalise_email(email):
+    address = normalise_email(email)
+    if not address:
         return None
-    return subjects_with_email(email).order_by("pk").first()
+    point = _email_points([address]).select_related("subject").first()
+    return point.subject if point else None
+
+
+def subject_ids_for_emails(emails) -> dict[str, int]:
+    """`subject_for_email` for many addresses in one query: {normalised address: subject id}."""
+    addresses = {address for address in map(normalise_email, emails) if address}
+    found: dict[str, int] = {}
+    if addresses:
+        for value, subject_id in _email_points(addresses).values_list("value", "subject_id"):
+            found.setdefault(value, subject_id)
+    return found
 
 
 def minors(*, today: datetime.date | None = None) -> QuerySet[DataSubject]:

@@ -2,7 +2,11 @@
 
 import pytest
 
-from privacyops.subjects.selectors import normalise_email, subject_for_email
+from privacyops.subjects.selectors import (
+    normalise_email,
+    subject_for_email,
+    subject_ids_for_emails,
+)
 from tests.factories import ContactPointFactory, DataSubjectFactory
 
 
@@ -33,3 +37,19 @@ def test_subject_for_email_is_the_oldest_record_when_two_hold_the_address():
     ContactPointFactory(subject=older, value="shared@example.com")
 
     assert subject_for_email("shared@example.com") == older
+
+
+@pytest.mark.django_db
+def test_many_addresses_at_once_give_the_same_answer_as_one_by_one():
+    older, newer, other = DataSubjectFactory(), DataSubjectFactory(), DataSubjectFactory()
+    ContactPointFactory(subject=newer, value="shared@example.com")
+    ContactPointFactory(subject=older, value="shared@example.com", is_primary=False)
+    ContactPointFactory(subject=other, value="other@example.com")
+    emails = ["Shared@Example.com", "other@example.com", "nobody@example.com", ""]
+
+    found = subject_ids_for_emails(emails)
+
+    assert found == {"shared@example.com": older.pk, "other@example.com": other.pk}
+    for email in emails:
+        person = subject_for_email(email)
+        assert found.get(normalise_email(email)) == (person.pk if person else None)

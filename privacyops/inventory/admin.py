@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import admin
 
 from privacyops.core.admin_mixins import SpreadsheetExportMixin
@@ -58,8 +61,22 @@ class RecipientCategoryAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     search_fields = ("name", "code")
 
 
+@dataclass(frozen=True)
+class RecordExtension:
+    """What an app higher up shows beside each processing activity: an inline on its page, a
+    column in the list (a function of the activity) and the relations that column reads."""
+
+    inline: type[admin.options.InlineModelAdmin] | None = None
+    column: Callable | None = None
+    prefetch: tuple[str, ...] = ()
+
+
 @admin.register(ProcessingActivity)
 class ProcessingActivityAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
+    """The record of processing (Art. 30). Apps higher up add what they hold about an activity
+    through `extend` (inventory imports none of them; the admin stays this one class)."""
+
+    extensions: tuple[RecordExtension, ...] = ()
     resource_classes = [Art30RecordResource]
     list_display = ("name", "role", "legal_bases", "retention_period", "is_active")
     list_filter = ("role", "is_active", "purposes__legal_basis")
@@ -77,8 +94,22 @@ class ProcessingActivityAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
         ),
     )
 
+    @classmethod
+    def extend(cls, extension: RecordExtension) -> None:
+        if extension not in cls.extensions:
+            cls.extensions = (*cls.extensions, extension)
+
+    def get_inlines(self, request, obj):
+        added = [e.inline for e in self.extensions if e.inline is not None]
+        return [*super().get_inlines(request, obj), *added]
+
+    def get_list_display(self, request):
+        added = [e.column for e in self.extensions if e.column is not None]
+        return (*super().get_list_display(request), *added)
+
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("purposes")
+        prefetch = [name for e in self.extensions for name in e.prefetch]
+        return super().get_queryset(request).prefetch_related("purposes", *prefetch)
 
     def get_export_queryset(self, request):
         ids = super().get_export_queryset(request).values("pk")

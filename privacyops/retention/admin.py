@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from privacyops.core import registry
 from privacyops.core.admin import ReadOnlyRecordAdmin
 from privacyops.core.admin_mixins import ServiceCreatesObjectMixin, SpreadsheetExportMixin
-from privacyops.inventory.admin import ProcessingActivityAdmin
+from privacyops.inventory.admin import ProcessingActivityAdmin, RecordExtension
 from privacyops.inventory.models import ProcessingActivity
 
 from . import selectors, services, tasks
@@ -291,8 +291,8 @@ class RetentionEventAdmin(ReadOnlyRecordAdmin):
 
 
 # --- The record of processing shows each rule beside its activity ---------------------------
-# inventory must not import retention, so retention extends the inventory's admin from here:
-# it re-registers ProcessingActivity with a subclass that adds an inline and a column.
+# inventory must not import retention: retention adds an inline and a column to the one
+# ProcessingActivityAdmin through its extension point.
 
 
 class RetentionRuleInline(admin.TabularInline):
@@ -312,25 +312,20 @@ class RetentionRuleInline(admin.TabularInline):
         return False
 
 
-class ProcessingActivityWithRetentionAdmin(ProcessingActivityAdmin):
-    inlines = [*ProcessingActivityAdmin.inlines, RetentionRuleInline]
-    list_display = (*ProcessingActivityAdmin.list_display, "retention_rules")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("retention_rules")
-
-    @admin.display(description="retention rules")
-    def retention_rules(self, activity: ProcessingActivity):
-        return format_html_join(
-            ", ",
-            '<a href="{}">{}</a>',
-            (
-                (reverse("admin:retention_retentionrule_change", args=[r.pk]), str(r))
-                for r in activity.retention_rules.all()
-            ),
-        ) or format_html("{}", "—")
+@admin.display(description="retention rules")
+def retention_rules(activity: ProcessingActivity):
+    return format_html_join(
+        ", ",
+        '<a href="{}">{}</a>',
+        (
+            (reverse("admin:retention_retentionrule_change", args=[r.pk]), str(r))
+            for r in activity.retention_rules.all()
+        ),
+    ) or format_html("{}", "—")
 
 
-if admin.site.is_registered(ProcessingActivity):
-    admin.site.unregister(ProcessingActivity)
-admin.site.register(ProcessingActivity, ProcessingActivityWithRetentionAdmin)
+ProcessingActivityAdmin.extend(
+    RecordExtension(
+        inline=RetentionRuleInline, column=retention_rules, prefetch=("retention_rules",)
+    )
+)

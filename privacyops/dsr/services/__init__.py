@@ -15,7 +15,8 @@
   outcome in the completion letter, the response time).
 
 Import from here: `from privacyops.dsr import services; services.request_extend(...)`. The
-modules of this package import each other directly, never this package.
+modules of this package import each other directly, never this package. The services' clock
+is `services.requests.today` (tests move it there).
 """
 
 from .access import (
@@ -76,7 +77,6 @@ from .requests import (
     request_transition,
     request_verify_identity,
     requests_assign,
-    today,
 )
 from .steps import STEP_EXTEND, STEP_VERIFY_IDENTITY, NextStep, request_next_steps
 from .subject import (
@@ -158,5 +158,4 @@ __all__ = [
     "subject_rectify",
     "subject_restrict",
     "subject_restriction_lift",
-    "today",
 ]

@@ -188,6 +188,9 @@ class IncidentAdmin(AccessLoggedAdminMixin, SpreadsheetExportMixin, admin.ModelA
         obj.pk = obj.id = created.pk
 
     def save_related(self, request, form, formsets, change):
+        # Not form.save_m2m(): the categories of data change through the service (timeline).
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)  # read-only inlines
         if change and "data_elements" in form.changed_data:
             services.incident_data_elements_set(
                 incident=form.instance, by=request.user, elements=form.cleaned_data["data_elements"]

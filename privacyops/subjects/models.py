@@ -352,12 +352,9 @@ class LicenseHolderChange(models.Model):
 
 
 class PersonalDataChange(models.Model):
-    """Evidence of a staff change to a data subject's personal details (append-only).
-
-    Says who changed which details of whom, and when; it never holds the values in clear. The
-    list of details carries their names only, the before and after are kept masked
-    (`m•••@example.com`) for readers of the history and encrypted at rest for the proof.
-    Written only by the services in subjects/services.py.
+    """Evidence of a staff change to a data subject's personal details (append-only): who
+    changed which details of whom, and when, never the values in clear (names of the details,
+    before and after masked for readers and encrypted at rest). Written by subjects/services.py.
     """
 
     class Kind(models.TextChoices):
@@ -392,8 +389,11 @@ class PersonalDataChange(models.Model):
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="personal_data_changes_made",
         verbose_name="changed by",
+        help_text="Empty for a spreadsheet import run outside the admin (a script).",
     )
     changed_at = models.DateTimeField("changed", default=timezone.now)
 

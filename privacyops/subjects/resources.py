@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from import_export import fields, resources, widgets
 
+from . import services
 from .models import Account, AccountContact, ContactPoint, DataSubject
 
 _LICENSE_HOLDER_COLUMNS = ("license_holder_email", "license_holder_phone")
@@ -46,6 +47,9 @@ class AllOrNothingResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self._first_line_of: dict = {}
+        user = kwargs.get("user")
+        # Who imports: the services record it beside each change of personal data.
+        self.changed_by = user if getattr(user, "is_authenticated", False) else None
         super().before_import(dataset, **kwargs)
 
     def before_import_row(self, row, **kwargs):
@@ -110,6 +114,10 @@ class AccountResource(AllOrNothingResource):
                         "the account's page, where the request is recorded."
                     )
         return errors
+
+
+# The subject's own columns of the import (the others are links: e-mail, account).
+SUBJECT_IMPORT_FIELDS = ("login_name", "kind", "full_name", "title", "birth_date", "age_band")
 
 
 class DataSubjectResource(AllOrNothingResource):
@@ -234,16 +242,24 @@ class DataSubjectResource(AllOrNothingResource):
         super().import_instance(instance, row, **kwargs)
         instance.login_name = instance.login_name or None  # unique when given, else NULL
 
+    def do_instance_save(self, instance, is_create):
+        if is_create:
+            services.data_subject_record(subject=instance, by=self.changed_by)
+            return
+        changes = {name: getattr(instance, name) for name in SUBJECT_IMPORT_FIELDS}
+        services.data_subject_update(subject=instance, changes=changes, by=self.changed_by)
+
     def after_save_instance(self, instance, row, **kwargs):
         email = row.get("email")
-        if email:
+        if email and not instance.contact_points.filter(kind="email", value=email).exists():
             has_primary = instance.contact_points.filter(kind="email", is_primary=True).exists()
-            ContactPoint.objects.get_or_create(
+            point = ContactPoint(
                 subject=instance,
                 kind=ContactPoint.Kind.EMAIL,
                 value=email,
-                defaults={"is_primary": not has_primary},
+                is_primary=not has_primary,
             )
+            services.contact_point_add(contact_point=point, by=self.changed_by)
         number = _text(row, "account")
         if number:
             AccountContact.objects.get_or_create(
@@ -303,9 +319,20 @@ class ContactPointResource(AllOrNothingResource):
         # demoting the old primary on save, so uniqueness is not re-checked here.
         super().validate_instance(instance, import_validation_errors, validate_unique=False)
 
+    def do_instance_save(self, instance, is_create):
+        if is_create:
+            services.contact_point_add(contact_point=instance, by=self.changed_by)
+            return
+        changes = {name: getattr(instance, name) for name in ("kind", "value", "is_primary")}
+        services.contact_point_update(contact_point=instance, changes=changes, by=self.changed_by)
+
     def before_save_instance(self, instance, row, **kwargs):
         if instance.is_primary:
-            ContactPoint.objects.filter(
+            others = ContactPoint.objects.filter(
                 subject=instance.subject, kind=instance.kind, is_primary=True
-            ).exclude(pk=instance.pk).update(is_primary=False)
+            ).exclude(pk=instance.pk)
+            for other in others:  # the old primary is demoted, and that is recorded too
+                services.contact_point_update(
+                    contact_point=other, changes={"is_primary": False}, by=self.changed_by
+                )
         super().before_save_instance(instance, row, **kwargs)

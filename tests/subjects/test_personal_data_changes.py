@@ -5,6 +5,7 @@ import datetime
 import json
 
 import pytest
+import tablib
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils import timezone
 from privacyops.core import registry
 from privacyops.subjects import services
 from privacyops.subjects.models import ContactPoint, DataSubject, PersonalDataChange
+from privacyops.subjects.resources import DataSubjectResource
 from tests.admin_forms import hidden_inputs
 from tests.factories import ContactPointFactory, DataSubjectFactory
 
@@ -162,3 +164,29 @@ def test_erasing_a_subject_keeps_that_a_change_was_made_but_not_what_it_was(lega
     change = PersonalDataChange.objects.get(subject=person)
     assert change.fields == ["full_name"]
     assert change.masked_values is None and change.values == ""
+
+
+def test_a_spreadsheet_import_records_its_changes_too(legal):
+    headers = ["login_name", "email", "kind", "full_name"]
+    rows = [["ipetrova", "ivana@example.com", "lead", "Ivana Petrova"]]
+    resource = DataSubjectResource()
+    result = resource.import_data(tablib.Dataset(*rows, headers=headers), user=legal)
+    assert not result.has_errors() and not result.has_validation_errors()
+    person = DataSubject.objects.get(login_name="ipetrova")
+
+    rows[0][3] = "Ivana Georgieva"
+    DataSubjectResource().import_data(tablib.Dataset(*rows, headers=headers), user=legal)
+
+    changes = list(
+        PersonalDataChange.objects.filter(subject=person)
+        .order_by("id")
+        .values_list("kind", "fields", "changed_by")
+    )
+    assert changes == [
+        (Kind.SUBJECT_RECORDED, ["kind", "full_name", "login_name", "created_at"], legal.pk),
+        (Kind.CONTACT_ADDED, ["kind", "value", "is_primary"], legal.pk),
+        (Kind.SUBJECT_CHANGED, ["full_name"], legal.pk),
+    ]
+    # A re-import of the same file changes nothing and records nothing.
+    DataSubjectResource().import_data(tablib.Dataset(*rows, headers=headers), user=legal)
+    assert PersonalDataChange.objects.filter(subject=person).count() == 3

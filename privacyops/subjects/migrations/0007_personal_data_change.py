@@ -80,6 +80,9 @@ class Migration(migrations.Migration):
                 (
                     "changed_by",
                     models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for a spreadsheet import run outside the admin (a script).",
+                        null=True,
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="personal_data_changes_made",
                         to=settings.AUTH_USER_MODEL,

@@ -66,6 +66,26 @@ def test_change_page_links_to_fulfilment(client, lena):
     request = in_progress()
     page = client.get(reverse("admin:dsr_privacyrequest_change", args=[request.pk]))
     assert fulfilment_url(request).encode() in page.content
+    next_step = reverse("admin:dsr_privacyrequest_next_step", args=[request.pk])
+    assert next_step.encode() in page.content
+    assert [t.name for t in page.templates][0] == "admin/dsr/privacyrequest/change_form.html"
+
+
+def test_one_request_admin_whose_fulfilment_page_is_a_view_of_it():
+    from django.contrib import admin
+
+    from privacyops.dsr.admin import FulfilmentAdminMixin, PrivacyRequestAdmin
+
+    model_admin = admin.site.get_model_admin(PrivacyRequest)
+    ours = [c for c in type(model_admin).__mro__ if c.__module__.startswith("privacyops.dsr")]
+    assert ours == [PrivacyRequestAdmin, FulfilmentAdminMixin]  # no subclass bolted on
+    names = {url.name for url in model_admin.get_urls()}
+    assert {
+        "dsr_privacyrequest_fulfilment",
+        "dsr_privacyrequest_package",
+        "dsr_privacyrequest_next_step",
+        "dsr_privacyrequest_change",
+    } <= names
 
 
 def test_dashboard_panel_and_response_times(client, lena, django_capture_on_commit_callbacks):

@@ -123,6 +123,12 @@ def register_hold_check(check: Callable[[object], list[str]]) -> None:
         _hold_checks.append(check)
 
 
+def unregister_hold_check(check: Callable[[object], list[str]]) -> None:
+    """Take a hold check back (a test's temporary one)."""
+    if check in _hold_checks:
+        _hold_checks.remove(check)
+
+
 def registrations() -> list[Registration]:
     return list(_registrations.values())
 

@@ -122,7 +122,7 @@ def test_a_hold_check_keeps_everything(subject_with_everything):
     try:
         report = registry.erase(subject_with_everything, dry_run=False)
     finally:
-        registry._hold_checks.remove(hold)
+        registry.unregister_hold_check(hold)
     assert report.held_by == ["Matter 2026-17: dispute with ACME"]
     assert not report.erased_anything
     assert DataSubject.objects.get(pk=subject_with_everything.pk).full_name == "Ana Petrova"

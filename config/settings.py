@@ -19,8 +19,12 @@ if (BASE_DIR / ".env").exists():
 VAR_DIR = Path(env.str("PRIVACYOPS_VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
-# The fallback key only ever serves a laptop demo; production must set SECRET_KEY.
-SECRET_KEY = env.str("SECRET_KEY", default="embedded-demo-key-not-for-production-use-0123456789")
+# The demo secrets only ever serve a laptop (DEBUG on). With DEBUG off, a missing or demo
+# SECRET_KEY, FIELD_ENCRYPTION_SALTS or BLIND_INDEX_KEYS is a system-check error that stops
+# the web process, the workers and beat (privacyops.security.checks).
+DEMO_SECRET_KEY = "embedded-demo-key-not-for-production-use-0123456789"
+DEMO_FIELD_ENCRYPTION_SALTS = ["privacyops-contact-details"]
+SECRET_KEY = env.str("SECRET_KEY", default=DEMO_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -148,7 +152,7 @@ SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 # derived from SECRET_KEY (+ fallbacks) and each salt; the first salt encrypts, all decrypt.
 # The blind-index keys (HMAC) make e-mail search and uniqueness work on ciphertext.
 # Rotate: put the new one first, run `manage.py rotate_field_keys`, then drop the old one.
-SALT_KEY = env.list("FIELD_ENCRYPTION_SALTS", default=["privacyops-contact-details"])
+SALT_KEY = env.list("FIELD_ENCRYPTION_SALTS", default=DEMO_FIELD_ENCRYPTION_SALTS)
 BLIND_INDEX_KEYS = env.list("BLIND_INDEX_KEYS", default=[])  # empty: derived from SECRET_KEY
 
 # --- Transport security: on in production (DEBUG off), overridable for a TLS-terminating proxy

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 
 REQUIRED_MIDDLEWARE = [
     "privacyops.security.middleware.AdminNetworkAllowListMiddleware",
@@ -45,3 +46,60 @@ def security_gates_installed(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@checks.register(checks.Tags.security)
+def production_secrets_set(app_configs, **kwargs):
+    """With DEBUG off, the repository's demo secrets would decrypt contact details and sign
+    valid links for anyone who has read the repository: refuse them, and a missing one."""
+    if settings.DEBUG:
+        return []
+    errors = []
+    try:
+        secret_key = settings.SECRET_KEY
+    except ImproperlyConfigured:  # Django refuses to hand out an empty one
+        secret_key = ""
+    if not secret_key or secret_key == settings.DEMO_SECRET_KEY:
+        errors.append(
+            checks.Error(
+                "SECRET_KEY is missing or the repository's demo key.",
+                hint="Set SECRET_KEY in the environment (a long random value, kept secret).",
+                id="privacyops.security.E010",
+            )
+        )
+    salts = list(settings.SALT_KEY or [])
+    if not salts or salts == list(settings.DEMO_FIELD_ENCRYPTION_SALTS):
+        errors.append(
+            checks.Error(
+                "FIELD_ENCRYPTION_SALTS is missing or the repository's demo salt.",
+                hint="Set FIELD_ENCRYPTION_SALTS (comma-separated; the first one encrypts).",
+                id="privacyops.security.E011",
+            )
+        )
+    if not [key for key in settings.BLIND_INDEX_KEYS or [] if key]:
+        errors.append(
+            checks.Error(
+                "BLIND_INDEX_KEYS is missing: the searchable hash of contact details would be "
+                "keyed by a value derived from SECRET_KEY.",
+                hint="Set BLIND_INDEX_KEYS (comma-separated; the first one writes).",
+                id="privacyops.security.E012",
+            )
+        )
+    return errors
+
+
+def refuse_to_start_on_security_errors() -> None:
+    """What the web process, the Celery workers and beat call before serving anything.
+
+    `manage.py` commands run the system checks themselves; a WSGI server or `celery` does not,
+    so without this a production process would start on the demo secrets.
+    """
+    serious = [
+        error
+        for error in checks.run_checks(tags=[checks.Tags.security])
+        if error.is_serious() and not error.is_silenced()
+    ]
+    if serious:
+        raise ImproperlyConfigured(
+            "Refusing to start: " + "; ".join(f"{e.id}: {e.msg}" for e in serious)
+        )

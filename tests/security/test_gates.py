@@ -144,6 +144,8 @@ def test_production_settings_pass_check_deploy(monkeypatch):
 
     env = {
         "SECRET_KEY": "x" * 20 + "-a-long-random-production-key-0123456789abcdefghijklmnop",
+        "FIELD_ENCRYPTION_SALTS": "production-salt",
+        "BLIND_INDEX_KEYS": "production-blind-index-key",
         "ALLOWED_HOSTS": "privacy.infoserv.eu",
         "DEBUG": "false",
         "PATH": "/usr/bin:/bin",

@@ -8,7 +8,7 @@ A row is disposed of by a rule when
   - its clock date is on or before the rule's cutoff,
   - it is in the rule's scope (kinds of data subject, people without an account),
   - no legal hold covers its data subject or account (a hold beats every rule), and its data
-    subject's processing is not restricted (selectors.subjects_kept: the one definition), and
+    subject's processing is not restricted (selectors.kept_q: the one definition), and
   - every other active rule covering it has run out too (the longest retention wins).
 """
 
@@ -151,11 +151,11 @@ def scope_q(rule: RetentionRule, registration: Registration) -> Q | None:
 
 def held_q(registration: Registration, today=None) -> Q:
     """Rows a retention rule must keep as they are: the data of every subject in
-    `selectors.subjects_kept` (legal holds, restricted processing), and a held account's
+    `selectors.kept_q` (legal holds, restricted processing), and a held account's
     records."""
     q = Q(pk__in=[])
     if registration.subject_path is not None:
-        q |= Q(**{f"{_subject_key(registration)}__in": selectors.subjects_kept(today=today)})
+        q |= selectors.kept_q(_subject_key(registration), today=today)
     if registration.account_path is not None:
         q |= Q(**{f"{_account_key(registration)}__in": selectors.accounts_under_hold(today=today)})
     return q

@@ -1,7 +1,8 @@
 """Reads that encode retention rules: which holds stand, what is due, what the dashboard shows.
 
-Legal-hold coverage is defined here once (`subjects_under_hold`); the purge engine's SQL, its
-count of rows kept under hold and the registry's erasure check all read it.
+Legal-hold coverage is defined here once (`under_hold_q`, and `kept_q` with restricted subjects);
+the purge engine's SQL, its count of rows kept under hold and the registry's erasure check all
+read it.
 """
 
 import datetime
@@ -37,40 +38,53 @@ def accounts_under_hold(*, today: datetime.date | None = None, holds=None) -> Qu
     return holds.filter(account__isnull=False).values("account_id")
 
 
-def subjects_under_hold(*, today: datetime.date | None = None, holds=None) -> QuerySet:
-    """The ids of the data subjects legal holds cover (a subquery): the one definition.
+def under_hold_q(key: str = "pk", *, today: datetime.date | None = None, holds=None) -> Q:
+    """Rows whose data subject (the id at `key`) a legal hold covers: the one definition.
 
     A hold covers the subject it is placed on, and, when placed on an account, the account's
     contacts and its license holder. `holds` narrows it to some holds (default: all in force).
-    Each way is its own `IN (subquery)`, so the database computes each once per statement.
+    Each way is its own small `IN (subquery)` on `key`, which the database hashes once per
+    statement: a purge window probes them without scanning the subjects table.
     """
     holds = active_holds(today) if holds is None else holds
     accounts = accounts_under_hold(holds=holds)
-    return DataSubject._base_manager.filter(
-        Q(pk__in=holds.filter(subject__isnull=False).values("subject_id"))
-        | Q(pk__in=AccountContact.objects.filter(account__in=accounts).values("subject_id"))
+    holders = Account.objects.filter(pk__in=accounts, license_holder__isnull=False)
+    return (
+        Q(**{f"{key}__in": holds.filter(subject__isnull=False).values("subject_id")})
         | Q(
-            pk__in=Account.objects.filter(pk__in=accounts, license_holder__isnull=False).values(
-                "license_holder_id"
-            )
+            **{
+                f"{key}__in": AccountContact.objects.filter(account__in=accounts).values(
+                    "subject_id"
+                )
+            }
         )
-    ).values("pk")
+        | Q(**{f"{key}__in": holders.values("license_holder_id")})
+    )
+
+
+def kept_q(key: str = "pk", *, today: datetime.date | None = None) -> Q:
+    """Rows whose data subject (the id at `key`) no retention rule disposes of now.
+
+    Those a legal hold covers (`under_hold_q`), and those whose processing is restricted
+    (GDPR Art. 18: their data is only stored, kept as it is). A restriction is no legal hold:
+    it does not refuse the subject's own erasure request (`holds_covering` lists holds only).
+    """
+    restricted = DataSubject._base_manager.filter(processing_restricted_at__isnull=False)
+    return under_hold_q(key, today=today) | Q(**{f"{key}__in": restricted.values("pk")})
+
+
+def subjects_under_hold(*, today: datetime.date | None = None, holds=None) -> QuerySet:
+    """The ids of the data subjects legal holds cover (`under_hold_q`)."""
+    return DataSubject._base_manager.filter(under_hold_q(today=today, holds=holds)).values("pk")
 
 
 def subjects_kept(*, today: datetime.date | None = None) -> QuerySet:
-    """The ids of the data subjects no retention rule disposes of now (a subquery).
-
-    Those a legal hold covers, and those whose processing is restricted (GDPR Art. 18: their
-    data is only stored, kept as it is). A restriction is no legal hold: it does not refuse
-    the subject's own erasure request (`holds_covering` lists holds only).
-    """
-    return DataSubject._base_manager.filter(
-        Q(processing_restricted_at__isnull=False) | Q(pk__in=subjects_under_hold(today=today))
-    ).values("pk")
+    """The ids of the data subjects no retention rule disposes of now (`kept_q`)."""
+    return DataSubject._base_manager.filter(kept_q(today=today)).values("pk")
 
 
 def holds_covering(*, subject, today: datetime.date | None = None) -> list[LegalHold]:
-    """The holds in force that cover this subject (see `subjects_under_hold`)."""
+    """The holds in force that cover this subject (`under_hold_q`)."""
     holds = active_holds(today)
     if not subjects_under_hold(holds=holds).filter(pk=subject.pk).exists():
         return []  # the common case, in one query

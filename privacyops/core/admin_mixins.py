@@ -3,12 +3,9 @@ restricted subjects, and an add form whose object a service creates."""
 
 from django.contrib import admin
 from import_export.admin import ExportMixin, ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 
 from .paginators import CappedCountPaginator
-
-# Legal works in spreadsheets; CSV and XLSX are the two formats every export offers.
-SPREADSHEET_FORMATS = [CSV, XLSX]
+from .spreadsheets import SPREADSHEET_FORMATS
 
 
 class SpreadsheetExportMixin(ExportMixin):

@@ -16,6 +16,7 @@ from privacyops.core.admin_mixins import (
     SpreadsheetExportMixin,
     SpreadsheetImportExportMixin,
 )
+from privacyops.core.spreadsheets import row_safe
 from privacyops.subjects.models import DataSubject
 
 from . import selectors, services
@@ -152,7 +153,7 @@ class SubscriptionAdmin(
         )
         writer = csv.writer(response)
         for row in selectors.consent_evidence_rows(subject=subject):
-            writer.writerow(row)
+            writer.writerow(row_safe(row))
         return response
 
 

@@ -133,3 +133,20 @@ def test_every_admin_export_with_hostile_rows_opens_without_a_formula(client, ho
             assert any(c.value in written for c in cells), opts.label
         checked += 1
     assert checked >= len(EXPORTING) // 2
+
+
+@pytest.mark.django_db
+def test_the_consent_evidence_csv_is_safe_to_open(client, monkeypatch):
+    from privacyops.marketing import selectors as marketing_selectors
+    from tests.factories import DataSubjectFactory
+
+    subject = DataSubjectFactory()
+    monkeypatch.setattr(
+        marketing_selectors, "consent_evidence_rows", lambda subject: [HOSTILE_VALUES, ["ok"]]
+    )
+    client.force_login(UserFactory(username="lena-evidence", role=roles.LEGAL))
+    response = client.get(reverse("admin:marketing_subscription_evidence", args=[subject.pk]))
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[1] == ["ok"]
+    assert not any(cell.startswith(FORMULA_PREFIXES) for cell in rows[0])

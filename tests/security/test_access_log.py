@@ -176,3 +176,32 @@ def test_building_and_downloading_an_access_package_is_logged():
     dsr.request_record_download(request=request, by=lena, what="access package")
     downloaded = AccessLogEntry.objects.get(action=AccessLogEntry.Action.PACKAGE_DOWNLOADED)
     assert (downloaded.username, downloaded.subject_id) == ("lena", person.pk)
+
+
+def test_search_terms_reach_the_log_only_as_keyed_hashes():
+    from django.http import QueryDict
+
+    from privacyops.security.admin_mixins import logged_filters
+    from privacyops.security.encryption import blind_index
+
+    query = QueryDict("q=Maria.Ivanova@example.com&state__exact=open&o=2&email=x@example.com")
+    logged = logged_filters(query)
+    assert "example.com" not in logged and "Maria" not in logged
+    assert f"hmac%3A{blind_index('maria.ivanova@example.com')[:32]}" in logged
+    assert "state__exact=open" in logged and "o=2" in logged
+
+
+def test_an_export_after_a_search_logs_the_search_hashed(client):
+    from privacyops.subjects.models import DataSubject
+    from privacyops.subjects.resources import DataSubjectResource
+
+    client.force_login(UserFactory(username="lena-search", role=roles.LEGAL))
+    url = reverse("admin:subjects_datasubject_export") + "?q=secret.person%40example.com"
+    fields = DataSubjectResource().get_export_order()
+    data = {"format": "0", "resource": "0", "export_items": []}
+    data.update({f"datasubjectresource_{name}": "on" for name in fields})
+    assert client.post(url, data).status_code == 200
+    entry = AccessLogEntry.objects.filter(action="exported", object_type="subjects.datasubject")
+    logged = entry.get().detail["filters"]
+    assert logged.startswith("q=hmac") and "secret.person" not in logged
+    assert DataSubject.objects.count() == 0

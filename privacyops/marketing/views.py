@@ -7,6 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from privacyops.core.erasure import masked
+from privacyops.security.selectors import request_ip_text
 from privacyops.subjects.models import DataSubject
 
 from . import services
@@ -18,10 +19,6 @@ ONE_CLICK_BODY = "One-Click"
 
 def _masked(email: str) -> str:
     return masked(email) if email.partition("@")[2] else "your address"
-
-
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _problem(request, *, status: int, reason: str):
@@ -59,7 +56,7 @@ def unsubscribe(request, token: str):
             subject=subject,
             channel=target.channel,
             method=OptOutMethod.ONE_CLICK if one_click else OptOutMethod.LINK,
-            ip=_client_ip(request),
+            ip=request_ip_text(request),
         )
         return render(request, "marketing/unsubscribe_done.html", context)
 

@@ -144,3 +144,11 @@ def test_a_link_to_a_subject_that_no_longer_exists_is_a_404_page(client, ana):
 def test_other_methods_are_refused(client, ana_subscribed):
     assert client.put(_url(ana_subscribed)).status_code == 405
     assert Subscription.objects.filter(status="subscribed").count() == 2
+
+
+def test_the_opt_out_records_the_client_behind_a_trusted_proxy(client, ana_subscribed, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    url = _url(ana_subscribed, "newsletter")
+    response = client.post(url, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert response.status_code == 200
+    assert SubscriptionEvent.objects.filter(kind="unsubscribed").get().ip == "198.51.100.7"

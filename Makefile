@@ -32,9 +32,12 @@ run: install
 	$(EMBEDDED) $(BIN)/celery -A config worker --beat --loglevel INFO --concurrency 2 & \
 	$(EMBEDDED) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
 
-# The whole suite. Set DATABASE_URL / CELERY_BROKER_URL to run it on PostgreSQL and Redis.
+# The whole suite, browser and real-worker tests included. Set DATABASE_URL / CELERY_BROKER_URL
+# to run it on PostgreSQL and Redis. It runs in parallel processes (pytest-xdist, one per core;
+# each has a test database of its own); PYTEST_WORKERS=0 runs it in this one process.
+PYTEST_WORKERS ?= auto
 test: install browser
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -64,7 +64,11 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 def _database_url_for_worker() -> str:
-    """The URL of the database this test run uses (the test database, not the configured one)."""
+    """The URL of the database this test run uses (the test database, not the configured one).
+
+    Read from the open connection, so it is this process's own under xdist too (SQLite file
+    `test-<pid>.sqlite3_gw0`, PostgreSQL `test_privacyops_ci_gw0`).
+    """
     from django.db import connection
 
     db = connection.settings_dict

@@ -3,8 +3,8 @@ and one saved instance of any admin-registered model.
 
 Cases are generated from `admin.site._registry`, so a new admin (ours or third-party) is in the
 matrix as soon as it is registered. Models with rows from data migrations use those; the others
-get a minimal instance made here. A new admin-registered model without seeded rows must be added
-to MAKERS, or the matrix fails.
+get a minimal instance made here or by the `MAKERS` of tests/<app>/factories.py. A new
+admin-registered model without seeded rows must have a maker, or the matrix fails.
 """
 
 from django.contrib import admin
@@ -211,12 +211,27 @@ MAKERS = {
 }
 
 
+def app_makers(app_label: str) -> dict:
+    """The makers an app's tests offer: `MAKERS` in tests/<app_label>/factories.py, if any."""
+    import importlib
+
+    try:
+        module = importlib.import_module(f"tests.{app_label}.factories")
+    except ModuleNotFoundError:
+        return {}
+    return getattr(module, "MAKERS", {})
+
+
 def instance_for(model):
     existing = model._default_manager.order_by("pk").first()
     if existing is not None:
         return existing
-    maker = MAKERS.get(model._meta.label)
-    assert maker, f"No instance of {model._meta.label} for the role matrix: add it to MAKERS"
+    label = model._meta.label
+    maker = MAKERS.get(label) or app_makers(model._meta.app_label).get(label)
+    assert maker, (
+        f"No instance of {label} for the role matrix: add it to MAKERS (here, or in "
+        f"tests/{model._meta.app_label}/factories.py)"
+    )
     return maker()
 
 

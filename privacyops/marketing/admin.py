@@ -17,6 +17,9 @@ from privacyops.core.admin_mixins import (
     SpreadsheetImportExportMixin,
 )
 from privacyops.core.spreadsheets import row_safe
+from privacyops.security.admin_mixins import AccessLoggedAdminMixin
+from privacyops.security.models import AccessLogEntry
+from privacyops.security.services import access_log_record
 from privacyops.subjects.models import DataSubject
 
 from . import selectors, services
@@ -61,8 +64,12 @@ def _suppressed_message(request, result) -> None:
 
 @admin.register(Subscription)
 class SubscriptionAdmin(
-    RestrictedSubjectsNotExportedMixin, SpreadsheetImportExportMixin, ReadOnlyRecordAdmin
+    AccessLoggedAdminMixin,
+    RestrictedSubjectsNotExportedMixin,
+    SpreadsheetImportExportMixin,
+    ReadOnlyRecordAdmin,
 ):
+    access_log_subject = "subject"  # every view and export goes to the access log
     restricted_subject_path = "subject"
     resource_classes = [SubscriptionResource]
     list_display = (
@@ -76,7 +83,9 @@ class SubscriptionAdmin(
         "evidence",
     )
     list_filter = ("channel", "status", "consent_source")
-    search_fields = ("email", "subject__full_name")
+    # "=email" is an exact match on the address's keyed hash (the column holds ciphertext).
+    search_fields = ("=email", "subject__full_name")
+    search_help_text = "An exact e-mail address, or part of the person's name."
     date_hierarchy = "consented_at"
     list_select_related = ("subject", "policy_version")
     inlines = [SubscriptionEventInline]
@@ -147,6 +156,14 @@ class SubscriptionAdmin(
         if not self.has_view_permission(request):
             raise PermissionDenied
         subject = get_object_or_404(DataSubject, pk=subject_id)
+        access_log_record(
+            user=request.user,
+            action=AccessLogEntry.Action.EXPORTED,
+            object_type="marketing.consentevidence",
+            object_repr=f"consent evidence of data subject #{subject.pk} (CSV)",
+            subject=subject,
+            request=request,
+        )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="consent-evidence-subject-{subject.pk}.csv"'
@@ -159,12 +176,17 @@ class SubscriptionAdmin(
 
 @admin.register(SubscriptionEvent)
 class SubscriptionEventAdmin(
-    RestrictedSubjectsNotExportedMixin, SpreadsheetExportMixin, ReadOnlyRecordAdmin
+    AccessLoggedAdminMixin,
+    RestrictedSubjectsNotExportedMixin,
+    SpreadsheetExportMixin,
+    ReadOnlyRecordAdmin,
 ):
+    access_log_subject = "subscription__subject"
     restricted_subject_path = "subscription__subject"
     list_display = ("at", "kind", "subscription", "method", "by")
     list_filter = ("kind",)
-    search_fields = ("subscription__email",)
+    search_fields = ("=subscription__email",)  # exact, through the keyed hash
+    search_help_text = "An exact e-mail address."
     date_hierarchy = "at"
     list_select_related = ("subscription", "by")
 
@@ -191,7 +213,10 @@ class OptOutForm(forms.ModelForm):
 
 
 @admin.register(OptOut)
-class OptOutAdmin(ServiceCreatesObjectMixin, SpreadsheetExportMixin, admin.ModelAdmin):
+class OptOutAdmin(
+    AccessLoggedAdminMixin, ServiceCreatesObjectMixin, SpreadsheetExportMixin, admin.ModelAdmin
+):
+    access_log_subject = "subject"
     """The opt-out register; staff record here what reached them by e-mail, post or phone."""
 
     form = OptOutForm

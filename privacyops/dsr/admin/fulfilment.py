@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from privacyops.core.admin import ReadOnlyRecordAdmin
+from privacyops.security.admin_mixins import AccessLoggedAdminMixin
 
 from .. import services
 from ..forms import InstructionForm, MatchForm, NoticeForm, RectifyForm
@@ -256,7 +257,8 @@ class RecipientNotificationAdmin(ReadOnlyRecordAdmin):
 
 
 @admin.register(SubjectChange)
-class SubjectChangeAdmin(ReadOnlyRecordAdmin):
+class SubjectChangeAdmin(AccessLoggedAdminMixin, ReadOnlyRecordAdmin):
+    access_log_subject = "subject"  # the change log shows old and new values: logged
     list_display = ("subject", "field", "old_value", "new_value", "changed_at", "changed_by")
     list_filter = ("field",)
     list_select_related = ("subject", "changed_by")
@@ -264,7 +266,8 @@ class SubjectChangeAdmin(ReadOnlyRecordAdmin):
 
 
 @admin.register(CustomerDataForward)
-class CustomerDataForwardAdmin(ReadOnlyRecordAdmin):
+class CustomerDataForwardAdmin(AccessLoggedAdminMixin, ReadOnlyRecordAdmin):
+    access_log_subject = "request__subject"
     list_display = ("request", "account", "forwarded_at", "instruction", "carried_out_at")
     list_filter = ("instruction",)
     list_select_related = ("request", "account")

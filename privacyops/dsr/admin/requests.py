@@ -349,7 +349,8 @@ class PrivacyRequestAdmin(
 
 
 @admin.register(RequestEvent)
-class RequestEventAdmin(ReadOnlyRecordAdmin):
+class RequestEventAdmin(AccessLoggedAdminMixin, ReadOnlyRecordAdmin):
+    access_log_subject = "request__subject"  # every view goes to the access log
     list_display = ("request", "kind", "at", "by", "from_state", "to_state", "note")
     list_filter = ("kind",)
     list_select_related = ("request", "by")

@@ -182,7 +182,8 @@ class AccountAdmin(AccessLoggedAdminMixin, AllOrNothingImportMixin, LargeTableAd
 
 
 @admin.register(LicenseHolderChange)
-class LicenseHolderChangeAdmin(ReadOnlyRecordAdmin):
+class LicenseHolderChangeAdmin(AccessLoggedAdminMixin, ReadOnlyRecordAdmin):
+    access_log_subject = "requested_by"  # every view goes to the access log
     list_display = ("account", "changed_at", "channel", "requested_by", "made_by", "changes")
     list_filter = ("channel",)
     list_select_related = ("account", "requested_by", "made_by")

@@ -52,7 +52,10 @@ class ActivityEventAdmin(AccessLoggedAdminMixin, ReadOnlyRecordAdmin, LargeTable
 
 
 @admin.register(CustomerDataset)
-class CustomerDatasetAdmin(admin.ModelAdmin):
+class CustomerDatasetAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
+    # Customer-Generated Data: every look is logged; a dataset holds many people, so the entry
+    # names the dataset rather than one subject.
+    access_log_subject = None
     list_display = ("name", "account", "location", "approximate_records", "created_at")
     list_select_related = ("account",)
     search_fields = ("name",)

@@ -5,7 +5,10 @@ from django.utils import timezone
 
 from privacyops.dsr import services
 from privacyops.dsr.lifecycle import State
+from privacyops.incidents import services as incidents
+from privacyops.incidents.models import CustomerNotice, SubjectCommunication, SubjectDelivery
 from privacyops.marketing import services as marketing
+from privacyops.subjects import services as subject_services
 from privacyops.subjects.models import (
     AccountContact,
     CustomerDataset,
@@ -25,7 +28,12 @@ EMAIL = "maria.ivanova@example.com"
 
 def subject_in_every_model(email: str = EMAIL) -> DataSubject:
     """A person with rows in every model of the registry (the request's own rows come later)."""
-    subject = DataSubjectFactory(full_name="Maria Ivanova", title="CFO")
+    subject = DataSubjectFactory(full_name="Maria Ivanova", title="CEO")
+    # Staff corrected her title in the admin: the change is in her personal-data history.
+    subject_services.data_subject_update(
+        subject=subject, changes={"title": "CFO"}, by=UserFactory(username="legal-maria")
+    )
+    subject.refresh_from_db()
     ContactPointFactory(subject=subject, value=email)
     ContactPointFactory(subject=subject, kind="phone", value="+359 88 123 4567")
     account = AccountFactory(
@@ -63,6 +71,21 @@ def subject_in_every_model(email: str = EMAIL) -> DataSubject:
         source="web_form",
     )
     marketing.subscription_unsubscribe(subject=subject, channel="events")
+    # Security incidents: she reported one, her company was notified, she was told (Art. 34).
+    incident = incidents.incident_report(
+        description="The export link in my account shows other customers' data.",
+        reporter_name="Maria Ivanova",
+        reporter_email=email,
+    )
+    CustomerNotice.objects.create(
+        incident=incident, account=account, subject="Security incident", body="Dear customer"
+    )
+    communication = SubjectCommunication.objects.create(
+        incident=incident, subject="About your data", body="Dear Maria"
+    )
+    SubjectDelivery.objects.create(
+        communication=communication, subject=subject, outcome=SubjectDelivery.Outcome.SENT
+    )
     return subject
 
 

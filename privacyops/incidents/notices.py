@@ -2,6 +2,7 @@
 the people affected (Art. 34). Each leaves a record and a timeline entry; e-mail leaves on commit.
 """
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -258,9 +259,10 @@ def subject_communication_start(
         note="Communication to the people affected started.",
         data={"communication": communication.pk},
     )
-    from .tasks import communicate_subjects
-
-    transaction.on_commit(lambda: communicate_subjects.delay(communication.pk))
+    # By name: the task module calls this one (tasks -> notices), not the other way round.
+    transaction.on_commit(
+        lambda: current_app.send_task("incidents.communicate_subjects", args=[communication.pk])
+    )
     return communication
 
 

@@ -19,7 +19,8 @@ class PublicRequestForm(forms.Form):
         label="What would you like us to do?", choices=RequestType.choices
     )
     name = forms.CharField(label="Your name", max_length=200)
-    email = forms.EmailField(label="Your e-mail address")
+    # 254: the longest address SMTP carries (RFC 5321), and what the record holds.
+    email = forms.EmailField(label="Your e-mail address", max_length=254)
     details = forms.CharField(
         label="Details",
         widget=forms.Textarea(attrs={"rows": 6}),

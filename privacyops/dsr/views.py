@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from privacyops.security.selectors import request_ip_text
+
 from . import services
 from .forms import PublicRequestForm
 from .models import Channel
@@ -18,10 +20,12 @@ RATE_WINDOW_SECONDS = 3600
 def _over_rate_limit(request) -> bool:
     """Count this submission against the sender's IP address; True when over the limit.
 
-    Django's cache is the counter (per process with the default local-memory cache; shared
-    when CACHES points at Redis or a database).
+    The address is the client's, resolved through TRUSTED_PROXIES as for every gate (behind a
+    proxy, REMOTE_ADDR is the proxy: one counter for everyone, and one person could lock all
+    out). Django's cache is the counter (per process with the default local-memory cache;
+    shared when CACHES points at Redis or a database).
     """
-    key = f"dsr:intake:{request.META.get('REMOTE_ADDR', 'unknown')}"
+    key = f"dsr:intake:{request_ip_text(request) or 'unknown'}"
     cache.add(key, 0, RATE_WINDOW_SECONDS)
     try:
         count = cache.incr(key)
@@ -91,7 +95,7 @@ def package_download(request, token: str):
     try:
         staff = request.user if request.user.is_authenticated and request.user.is_staff else None
         package, path = services.access_package_open(
-            token=token, via=request.META.get("REMOTE_ADDR", ""), by=staff
+            token=token, via=request_ip_text(request) or "", by=staff
         )
     except services.PackageUnavailable as error:
         return render(request, "dsr/package.html", {"error": str(error)}, status=410)

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from privacyops.core.signed_links import signed_payload
+
 from .models import Channel
 
 SALT = "privacyops.marketing.unsubscribe"
@@ -40,15 +42,13 @@ def unsubscribe_token(*, subject, channel: str | None = None) -> str:
 def unsubscribe_token_read(token: str) -> UnsubscribeTarget:
     max_age = datetime.timedelta(days=settings.PRIVACYOPS_UNSUBSCRIBE_LINK_DAYS)
     try:
-        payload = signing.loads(token, salt=SALT, max_age=max_age)
+        payload = signed_payload(token, salt=SALT, max_age=max_age, shape={"s": int, "c": str})
     except signing.SignatureExpired as error:
         raise ExpiredToken(str(error)) from error
     except (signing.BadSignature, ValueError, UnicodeError) as error:
         raise InvalidToken(str(error)) from error
-    if not isinstance(payload, dict):
-        raise InvalidToken("unexpected payload")
-    subject_id, channel = payload.get("s"), payload.get("c")
-    if not isinstance(subject_id, int) or (channel != ALL and channel not in Channel.values):
+    subject_id, channel = payload["s"], payload["c"]
+    if channel != ALL and channel not in Channel.values:
         raise InvalidToken("unexpected payload")
     return UnsubscribeTarget(subject_id=subject_id, channel=None if channel == ALL else channel)
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from privacyops.core import services as core_services
 from privacyops.core.models import JobRun
+from privacyops.core.signed_links import signed_payload
 from privacyops.security.models import AccessLogEntry
 from privacyops.security.services import access_log_record
 
@@ -141,7 +142,9 @@ def access_package_for_token(token: str) -> AccessPackage:
     """The package a link points to, if the link is genuine and the package still offered."""
     max_age = datetime.timedelta(days=package_link_days())
     try:
-        payload = signing.loads(token, salt=PACKAGE_SALT, max_age=max_age)
+        payload = signed_payload(
+            token, salt=PACKAGE_SALT, max_age=max_age, shape={"p": int, "n": str}
+        )
     except signing.SignatureExpired:
         raise PackageUnavailable("This download link has expired.") from None
     except signing.BadSignature:

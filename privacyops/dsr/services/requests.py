@@ -14,6 +14,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
+from privacyops.core.signed_links import signed_payload
 from privacyops.subjects.selectors import normalise_email, subject_for_email
 
 from .. import deadlines
@@ -288,7 +289,9 @@ def request_confirm(*, token: str) -> PrivacyRequest:
     """The requester opened the signed, expiring, single-use link: identity confirmed."""
     max_age = datetime.timedelta(days=settings.PRIVACYOPS_DSR_CONFIRMATION_LINK_DAYS)
     try:
-        payload = signing.loads(token, salt=CONFIRMATION_SALT, max_age=max_age)
+        payload = signed_payload(
+            token, salt=CONFIRMATION_SALT, max_age=max_age, shape={"r": int, "n": str}
+        )
     except signing.SignatureExpired:
         raise ConfirmationInvalid(
             "This confirmation link has expired. Please submit your request again."

@@ -1,10 +1,13 @@
 """Marketing subscriptions, the consent behind them, opt-outs and the suppression list."""
 
 from django.conf import settings
+from django.core.validators import EmailValidator
 from django.db import models
 from django.utils import timezone
 
+from privacyops.core.erasure import masked
 from privacyops.inventory.models import PolicyVersion
+from privacyops.security.encryption import BlindIndexField, EncryptedSearchableCharField
 from privacyops.subjects.models import DataSubject
 
 
@@ -62,9 +65,15 @@ class Subscription(models.Model):
         verbose_name="data subject",
     )
     channel = models.CharField("channel", max_length=20, choices=Channel.choices)
-    email = models.EmailField(
-        "e-mail address", help_text="The address the consent was given for and mail goes to."
+    # Encrypted at rest; looked up (may_send, imports, admin search) through its keyed hash.
+    email = EncryptedSearchableCharField(
+        "e-mail address",
+        max_length=254,
+        validators=[EmailValidator()],
+        blind_index_field="email_index",
+        help_text="The address the consent was given for and mail goes to.",
     )
+    email_index = BlindIndexField("search hash of the e-mail address", source="email")
     status = models.CharField(
         "status", max_length=15, choices=Status.choices, default=Status.SUBSCRIBED
     )
@@ -103,14 +112,21 @@ class Subscription(models.Model):
         ]
         indexes = [
             models.Index(fields=["channel", "status"], name="marketing_sub_channel_status"),
-            models.Index(fields=["email", "channel"], name="marketing_sub_email_channel"),
+            models.Index(fields=["email_index", "channel"], name="marketing_sub_email_channel"),
             models.Index(fields=["status"], name="marketing_sub_status"),
             models.Index(fields=["consent_source"], name="marketing_sub_source"),
             models.Index(fields=["consented_at"], name="marketing_sub_consented"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.email}: {self.get_channel_display()} ({self.get_status_display()})"
+        # Masked: read in the admin log and the access log by more people than the address.
+        return f"{masked(self.email)}: {self.get_channel_display()} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "email" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "email_index"}
+        super().save(*args, **kwargs)
 
 
 class SubscriptionEvent(models.Model):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from privacyops.core.erasure import masked
 from privacyops.inventory.models import PolicyVersion
 from privacyops.inventory.selectors import policy_version_in_force
 from privacyops.subjects.models import ContactPoint, DataSubject
@@ -55,6 +56,19 @@ __all__ = [
 # --- Consent ---------------------------------------------------------------------------------
 
 
+def _for_history(detail: dict) -> dict:
+    """The history's copy of before/after: the address masked (`m•••@example.com`).
+
+    The history is read by more people than the subscription; the address itself is kept
+    once, encrypted, on the subscription.
+    """
+    shown = dict(detail)
+    for side in ("before", "after"):
+        if isinstance(shown.get(side), dict) and shown[side].get("email"):
+            shown[side] = {**shown[side], "email": masked(shown[side]["email"])}
+    return shown
+
+
 def _event(subscription, kind, *, method="", ip=None, by=None, at=None, detail=None):
     return SubscriptionEvent.objects.create(
         subscription=subscription,
@@ -63,7 +77,7 @@ def _event(subscription, kind, *, method="", ip=None, by=None, at=None, detail=N
         ip=ip,
         by=by,
         at=at or timezone.now(),
-        detail=detail or {},
+        detail=_for_history(detail or {}),
     )
 
 

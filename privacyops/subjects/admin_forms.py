@@ -84,10 +84,11 @@ class AccountForm(forms.ModelForm):
             self.fields["channel"].required = True
 
     def license_holder_changes(self) -> dict:
+        # A field that failed validation has no cleaned value: it is an error, not a change.
         return {
             name: self.cleaned_data[name]
             for name in LICENSE_HOLDER_FIELDS
-            if name in self.fields and name in self.changed_data
+            if name in self.fields and name in self.changed_data and name in self.cleaned_data
         }
 
     def clean(self):

@@ -182,3 +182,36 @@ def test_legal_form_records_license_changes_too(client, legal, other_account):
     assert other_account.license_holder_phone == "+359 888 000"
     change = LicenseHolderChange.objects.get()
     assert change.made_by == legal and change.new_values == {"license_holder_phone": "+359 888 000"}
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"license_holder_email": "not an address"},
+        {"license_holder": "999999"},
+        {"license_holder": "999999", "license_holder_email": "also bad"},
+    ],
+)
+@pytest.mark.parametrize("who", ["rep", "legal"])
+def test_an_invalid_license_holder_is_a_form_error_not_a_500(client, request, who, bad):
+    """Change detection must not read a field that failed validation (it is not cleaned)."""
+    user = request.getfixturevalue(who)
+    account = request.getfixturevalue("my_account")
+    client.force_login(user)
+    url = reverse("admin:subjects_account_change", args=[account.pk])
+    data = _rep_post(account, requested_by=account.license_holder_id, channel="email", **bad)
+    if who == "legal":
+        data.update(
+            {
+                f: getattr(account, f) or ""
+                for f in ("account_number", "company_name", "registration_number")
+            }
+            | {"vat_number": account.vat_number or "", "status": account.status}
+        )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert set(bad) <= set(errors)
+    account.refresh_from_db()
+    assert account.license_holder_email == "mine-contact@example.com"
+    assert not LicenseHolderChange.objects.exists()

@@ -6,6 +6,7 @@ import io
 from unittest import mock
 
 import pytest
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -93,6 +94,9 @@ def test_placing_a_hold_in_the_admin_records_who_and_an_event(legal_client, lega
     hold = LegalHold.objects.get(matter="Case 42/2026")
     assert hold.placed_by == legal
     assert RetentionEvent.objects.filter(hold=hold, kind="hold_placed", by=legal).exists()
+    # The admin's record of the addition points at the row the service created.
+    entry = LogEntry.objects.get(action_flag=ADDITION, content_type__model="legalhold")
+    assert (entry.object_id, entry.user_id) == (str(hold.pk), legal.pk)
     # Released by an action, never deleted.
     legal_client.post(
         reverse("admin:retention_legalhold_changelist"),

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from privacyops.core import registry
+from privacyops.core.spreadsheets import cell_safe
 from privacyops.inventory.models import InformationCategory, ProcessingActivity
 from privacyops.security.models import AccessLogEntry
 from privacyops.security.services import access_log_record
@@ -58,9 +59,13 @@ def _csv_for(category: dict[str, list[dict]]) -> str:
     writer.writeheader()
     for title, rows in category.items():
         for row in rows:
+            # The requester opens this in a spreadsheet: text typed by anyone is no formula.
             writer.writerow(
                 {"record type": title}
-                | {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in row.items()}
+                | {
+                    k: cell_safe(json.dumps(v) if isinstance(v, dict | list) else v)
+                    for k, v in row.items()
+                }
             )
     return out.getvalue()
 

@@ -64,3 +64,18 @@ def test_a_visitor_with_only_a_subject_record_gets_only_that_category():
     archive = zipfile.ZipFile(io.BytesIO(package.content))
     assert package.categories == {"Personal Information": 1}
     assert "other-information.csv" not in archive.namelist()
+
+
+def test_the_package_csv_holds_no_live_formula():
+    subject = DataSubjectFactory(full_name='=HYPERLINK("http://evil.example","Open")')
+    ActivityEventFactory(subject=subject, page="@SUM(A1:A2)")
+
+    package = access_package_build(subject=subject, reference="DSR-8")
+
+    archive = zipfile.ZipFile(io.BytesIO(package.content))
+    for name in ("personal-information.csv", "other-information.csv"):
+        for row in csv.reader(io.StringIO(archive.read(name).decode())):
+            assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row), row
+    data = json.loads(archive.read("personal-data.json"))  # the JSON copy keeps the exact text
+    subjects = data["categories"]["Personal Information"]["data subjects"]
+    assert subjects[0]["full_name"].startswith("=HYPERLINK")

@@ -30,9 +30,19 @@ ROLE_PERMISSIONS: dict[str, dict[str, str | frozenset[str]]] = {
         "retention.purgerun": VIEW,
         "retention.retentionevent": VIEW,
         "subjects": ALL,
-        # Incidents: the register and its workflow; timeline, reminders, deliveries are
-        # evidence (their admins are read-only whatever the permission).
-        "incidents": ALL,
+        # Incidents: the register is never deleted from (Art. 33(5)); notifications are drafted
+        # from the workflow and edited, never added or deleted by hand; the timeline, counts,
+        # reminders, communications and deliveries are evidence (read-only).
+        "incidents.incident": frozenset({"view", "add", "change"}),
+        "incidents.authoritynotification": frozenset({"view", "change"}),
+        "incidents.customernotice": frozenset({"view", "change"}),
+        "incidents.securitytxt": frozenset({"view", "change"}),
+        "incidents.lettertemplate": ALL,
+        "incidents.incidentevent": VIEW,
+        "incidents.affecteddata": VIEW,
+        "incidents.clockreminder": VIEW,
+        "incidents.subjectcommunication": VIEW,
+        "incidents.subjectdelivery": VIEW,
     },
     AUDITOR: {
         "core": VIEW,

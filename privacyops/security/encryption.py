@@ -9,13 +9,19 @@
   `field=value`, `field__iexact=value` and `field__in=[...]` on the encrypted field are rewritten
   to the index column (matching the digest under every configured key, so a lookup keeps
   working during rotation); uniqueness is a constraint on the index column.
+- `EncryptedJSONDocumentField` holds a JSON document (e.g. the before and after of a change)
+  as one ciphertext: the library's EncryptedJSONField encrypts leaf by leaf, leaves the shape
+  readable and turns None and numbers into strings.
 - Anything else (contains, startswith, ordering by value) cannot work on ciphertext: by design.
 """
 
 import hashlib
 import hmac
+import json
 
+from cryptography.fernet import InvalidToken
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Lookup
 from encrypted_fields.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
@@ -93,6 +99,45 @@ class EncryptedContactEmailField(_EmptyStaysEmpty, EncryptedEmailField):
 
 class EncryptedContactCharField(_EmptyStaysEmpty, EncryptedCharField):
     pass
+
+
+class EncryptedJSONDocumentField(EncryptedTextField):
+    """A JSON value (dict, list, …) stored as one Fernet ciphertext of its JSON text.
+
+    Read back as the value; a row written before the column was encrypted (plain JSON text)
+    still reads, and is encrypted the next time it is saved (`rotate_field_keys`, migrations).
+    """
+
+    def get_prep_value(self, value):
+        if value is None:
+            return None
+        text = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+        return self.f.encrypt(text.encode("utf-8")).decode("utf-8")
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or not isinstance(value, str):
+            return value
+        try:
+            text = self.f.decrypt(value.encode("utf-8")).decode("utf-8")
+        except InvalidToken:
+            text = value
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            return self.from_db_value(value, None, None)
+        return value
+
+    def clean(self, value, model_instance):
+        self.validate(value, model_instance)
+        self.run_validators(value)
+        return value
+
+    def value_to_string(self, obj):
+        return json.dumps(self.value_from_object(obj), cls=DjangoJSONEncoder, ensure_ascii=False)
 
 
 class BlindIndexField(models.CharField):

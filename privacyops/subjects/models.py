@@ -8,11 +8,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from privacyops.core.erasure import masked
 from privacyops.security.encryption import (
     BlindIndexField,
     EncryptedContactCharField,
     EncryptedContactEmailField,
     EncryptedContactTextField,
+    EncryptedJSONDocumentField,
     EncryptedSearchableCharField,
     blind_index,
 )
@@ -107,7 +109,10 @@ class DataSubject(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.full_name or self.login_name or f"Data subject #{self.pk}"
+        login = self.login_name or ""
+        if "@" in login:  # a login that is an e-mail address is shown masked
+            login = masked(login)
+        return self.full_name or login or f"Data subject #{self.pk}"
 
     def is_minor(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
@@ -154,7 +159,8 @@ class ContactPoint(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.value}"
+        # Masked: the admin log and the access log keep this text (m•••@example.com).
+        return f"{self.get_kind_display()}: {masked(self.value)}"
 
     def save(self, *args, **kwargs):
         if self.kind == self.Kind.EMAIL:
@@ -335,8 +341,9 @@ class LicenseHolderChange(models.Model):
         verbose_name="changed by",
     )
     changed_at = models.DateTimeField("changed", default=timezone.now, db_index=True)
-    old_values = models.JSONField("before")
-    new_values = models.JSONField("after")
+    # Encrypted at rest: the before and after are license-holder e-mails and telephones.
+    old_values = EncryptedJSONDocumentField("before")
+    new_values = EncryptedJSONDocumentField("after")
     note = models.TextField("note", blank=True)
 
     class Meta:

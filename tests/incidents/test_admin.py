@@ -196,3 +196,13 @@ def test_staff_record_an_incident_and_edit_its_facts_through_the_services(client
     assert incident.title == "Laptop stolen in Rousse" and incident.measures_taken == "Remote wipe"
     facts = incident.events.get(kind="facts")
     assert set(facts.data["fields"]) >= {"title", "measures_taken", "handler"}
+
+
+def test_legal_finds_an_incident_by_the_reporters_exact_email(client):
+    incident = reported()
+    reported(reporter_email="someone.else@example.org", title="Unrelated report")
+    client.force_login(legal_user())
+    url = reverse("admin:incidents_incident_changelist")
+    response = client.get(url, {"q": "IVAN.researcher@example.org"})
+    assert list(response.context["cl"].result_list) == [incident]
+    assert "ivan.researcher@example.org" not in client.get(url).content.decode()

@@ -168,3 +168,18 @@ def test_closing_waits_for_notifications(django_capture_on_commit_callbacks):
     notices.customer_notice_acknowledge(notice=notice, by=lena, name="CTO", note="Thanks")
     closed = services.incident_transition(incident=incident, to=State.CLOSED, by=lena)
     assert closed.closed_at and closed.state == State.CLOSED
+
+
+def test_the_reporter_finds_the_report_in_their_access_export_and_erasure_keeps_it():
+    from privacyops.core import registry
+    from tests.factories import ContactPointFactory
+
+    point = ContactPointFactory(value=EMAIL)
+    incident = reported()
+    assert incident.reporter_subject == point.subject
+    exported = registry.personal_data_for(point.subject)["categories"]["Personal Information"]
+    (row,) = exported["incidents (Art. 33(5) register)"]
+    assert row["reporter_email"] == EMAIL and row["id"] == incident.pk
+    preview = registry.erase(point.subject, dry_run=True)
+    entry = next(e for e in preview.entries if e.model == "incidents.Incident")
+    assert entry.action == "keep" and "Art. 33(5)" in entry.kept_because

@@ -7,5 +7,5 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Security incidents and breaches"
 
     def ready(self) -> None:
-        # Admin-home panel and personal-data declarations register themselves.
-        from . import dashboard, personal_data  # noqa: F401
+        # Admin-home panel, demo data and personal-data declarations register themselves.
+        from . import dashboard, demo, personal_data  # noqa: F401

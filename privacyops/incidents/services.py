@@ -337,8 +337,9 @@ def incident_totals_refresh(*, incident: Incident) -> Incident:
 def incident_legal_hold_place(
     *, incident: Incident, by, until: datetime.date | None = None
 ) -> list:
-    """Place a legal hold (evidence) on every account the affected data belongs to, and on the
-    reporter's record when one matched; accounts already held for this incident are skipped."""
+    """Place a legal hold (evidence) on every account the affected data belongs to, in one step;
+    accounts already held for this incident are skipped. People without an account (visitors)
+    are not held one by one: count the scope by account to hold what matters as evidence."""
     accounts = sorted(
         {a for ids in incident.affected.values_list("accounts", flat=True) for a in ids}
         | set(incident.affected.exclude(account=None).values_list("account_id", flat=True))

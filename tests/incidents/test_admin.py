@@ -1,12 +1,14 @@
 """The admin: Legal runs the register, the Auditor reads it, representatives see none of it."""
 
 import datetime
+import io
 
 import pytest
 from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from privacyops.core import roles
 from privacyops.core.dashboard import panels_for
@@ -206,3 +208,19 @@ def test_legal_finds_an_incident_by_the_reporters_exact_email(client):
     response = client.get(url, {"q": "IVAN.researcher@example.org"})
     assert list(response.context["cl"].result_list) == [incident]
     assert "ivan.researcher@example.org" not in client.get(url).content.decode()
+
+
+def test_register_exports_as_xlsx_too(client):
+    lena = legal_user()
+    breach = confirmed(by=lena, title="Leaked export")
+    client.force_login(lena)
+    fields = {
+        f"breachregisterresource_{name}": "on" for name in BreachRegisterResource._meta.fields
+    }
+    url = reverse("admin:incidents_incident_export") + "?open=breaches"
+    response = client.post(url, {"format": "1", "resource": "0", **fields})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("reference", "kind", "title")
+    assert rows[1][0] == breach.reference and rows[1][2] == "Leaked export"

@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -208,6 +209,7 @@ class SecurityTxtAdmin(admin.ModelAdmin):
     """Saving the text is reviewing it: the review date lets beat renew the expiry."""
 
     list_display = ("__str__", "reviewed_at", "reviewed_by", "auto_renew")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = ("reviewed_at", "reviewed_by", "expiry_warned_for", "updated_at")
 
     def has_add_permission(self, request):

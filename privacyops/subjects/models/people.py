@@ -1,0 +1,237 @@
+"""The people the company holds data about, their contact points, and the history of staff
+changes to their details."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from privacyops.core.erasure import masked
+from privacyops.security.encryption import (
+    BlindIndexField,
+    EncryptedContactTextField,
+    EncryptedSearchableCharField,
+    blind_index,
+)
+
+ADULT_AGE = 18  # the policy: "not intended for children under the age of 18"
+
+
+class AgeBand(models.TextChoices):
+    UNKNOWN = "", "Not declared"
+    UNDER_16 = "under_16", "Under 16"
+    AGE_16_17 = "16_17", "16 or 17"
+    ADULT = "18_plus", "18 or over"
+
+
+MINOR_AGE_BANDS = (AgeBand.UNDER_16, AgeBand.AGE_16_17)
+
+
+def normalise_email(email: str | None) -> str:
+    """How an e-mail address is stored and compared: no surrounding spaces, lower case.
+
+    The one definition (`privacyops.subjects.selectors.normalise_email` is this function); the
+    blind index of an encrypted contact point folds case itself, so a lookup finds the address
+    however it was typed.
+    """
+    return (email or "").strip().lower()
+
+
+def adult_birth_date_cutoff(today: datetime.date) -> datetime.date:
+    """Anyone born after this day is under 18 today."""
+    try:
+        return today.replace(year=today.year - ADULT_AGE)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - ADULT_AGE, day=28)
+
+
+def minors_q(today: datetime.date) -> Q:
+    return Q(birth_date__gt=adult_birth_date_cutoff(today)) | Q(age_band__in=MINOR_AGE_BANDS)
+
+
+class DataSubject(models.Model):
+    """A natural person the company holds personal data about."""
+
+    class Kind(models.TextChoices):
+        VISITOR = "visitor", "Visitor"
+        LEAD = "lead", "Lead"
+        TRIAL_USER = "trial_user", "Trial user"
+        CUSTOMER_CONTACT = "customer_contact", "Customer contact"
+        NEWSLETTER_SUBSCRIBER = "newsletter_subscriber", "Newsletter subscriber"
+        CUSTOMER_END_USER = "customer_end_user", "Customer's end user"
+
+    kind = models.CharField("kind of data subject", max_length=30, choices=Kind.choices)
+    full_name = models.CharField("name", max_length=200, blank=True)
+    title = models.CharField("title", max_length=200, blank=True, help_text="Job title.")
+    login_name = models.CharField(
+        "login account name",
+        max_length=150,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="The account name this person logs into the Applications with.",
+    )
+    birth_date = models.DateField("declared birth date", null=True, blank=True)
+    age_band = models.CharField(
+        "declared age band", max_length=10, choices=AgeBand.choices, blank=True
+    )
+    created_at = models.DateTimeField("first recorded", default=timezone.now)
+    last_activity_at = models.DateTimeField("last activity", null=True, blank=True)
+    erased_at = models.DateTimeField(
+        "erased",
+        null=True,
+        blank=True,
+        help_text="Set when the subject's personal data was erased; the row stays as a tombstone.",
+    )
+    processing_restricted_at = models.DateTimeField(
+        "processing restricted since",
+        null=True,
+        blank=True,
+        help_text="GDPR Art. 18: while set, the data is only stored; jobs and exports skip it.",
+    )
+
+    class Meta:
+        verbose_name = "data subject"
+        verbose_name_plural = "data subjects"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["kind", "-created_at"], name="subjects_kind_created"),
+            models.Index(fields=["full_name"], name="subjects_full_name"),
+            models.Index(fields=["birth_date"], name="subjects_birth_date"),
+            models.Index(fields=["age_band"], name="subjects_age_band"),
+            models.Index(fields=["last_activity_at"], name="subjects_last_activity"),
+            models.Index(fields=["-created_at", "-id"], name="subjects_created_order"),
+        ]
+
+    def __str__(self) -> str:
+        login = self.login_name or ""
+        if "@" in login:  # a login that is an e-mail address is shown masked
+            login = masked(login)
+        return self.full_name or login or f"Data subject #{self.pk}"
+
+    def is_minor(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        if self.birth_date:
+            return self.birth_date > adult_birth_date_cutoff(today)
+        return self.age_band in MINOR_AGE_BANDS
+
+
+class ContactPoint(models.Model):
+    """An e-mail address, telephone number or postal address of a data subject."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "E-mail address"
+        PHONE = "phone", "Telephone number"
+        POSTAL = "postal", "Postal address"
+
+    subject = models.ForeignKey(
+        DataSubject,
+        on_delete=models.CASCADE,
+        related_name="contact_points",
+        verbose_name="data subject",
+    )
+    kind = models.CharField("kind", max_length=10, choices=Kind.choices)
+    # Encrypted at rest; found and kept unique through its keyed hash (docs/security.md).
+    value = EncryptedSearchableCharField("value", max_length=500, blind_index_field="value_index")
+    value_index = BlindIndexField("search hash of the value", source="value")
+    is_primary = models.BooleanField("primary", default=False)
+    created_at = models.DateTimeField("recorded", default=timezone.now)
+
+    class Meta:
+        verbose_name = "contact point"
+        verbose_name_plural = "contact points"
+        ordering = ["subject_id", "kind", "-is_primary", "id"]
+        indexes = [models.Index(fields=["kind", "value_index"], name="subjects_contact_lookup")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "kind"],
+                condition=Q(is_primary=True),
+                name="subjects_one_primary_contact_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["subject", "kind", "value_index"], name="subjects_contact_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Masked: the admin log and the access log keep this text (m•••@example.com).
+        return f"{self.get_kind_display()}: {masked(self.value)}"
+
+    def save(self, *args, **kwargs):
+        if self.kind == self.Kind.EMAIL:
+            self.value = normalise_email(self.value)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "value" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "value_index"}
+        super().save(*args, **kwargs)
+
+    def validate_constraints(self, exclude=None):
+        # The uniqueness of a value is enforced on its keyed hash, which a form never edits:
+        # compute it here so a duplicate is a form error, not a database error.
+        if self.kind == self.Kind.EMAIL and self.value:
+            self.value = normalise_email(self.value)
+        self.value_index = blind_index(self.value)
+        if exclude and "value" not in exclude:
+            exclude = set(exclude) - {"value_index"}
+        super().validate_constraints(exclude=exclude)
+
+
+class PersonalDataChange(models.Model):
+    """Evidence of a staff change to a data subject's personal details (append-only): who
+    changed which details of whom, and when, never the values in clear (names of the details,
+    before and after masked for readers and encrypted at rest). Written by subjects/services.py.
+    """
+
+    class Kind(models.TextChoices):
+        SUBJECT_RECORDED = "subject_recorded", "Data subject recorded"
+        SUBJECT_CHANGED = "subject_changed", "Data subject's details changed"
+        CONTACT_ADDED = "contact_added", "Contact point added"
+        CONTACT_CHANGED = "contact_changed", "Contact point changed"
+        CONTACT_REMOVED = "contact_removed", "Contact point removed"
+
+    subject = models.ForeignKey(
+        DataSubject,
+        on_delete=models.CASCADE,
+        related_name="personal_data_changes",
+        verbose_name="data subject",
+    )
+    kind = models.CharField("change", max_length=20, choices=Kind.choices)
+    contact_kind = models.CharField(
+        "kind of contact point", max_length=10, choices=ContactPoint.Kind.choices, blank=True
+    )
+    fields = models.JSONField("details changed", default=list, help_text="Their names only.")
+    masked_values = models.JSONField(
+        "before → after (masked)",
+        null=True,
+        blank=True,
+        help_text="For each detail, its old and new value as a reader of the history sees them.",
+    )
+    values = EncryptedContactTextField(
+        "before → after (encrypted)",
+        blank=True,
+        help_text="The old and new values, encrypted at rest: the proof, never shown in lists.",
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="personal_data_changes_made",
+        verbose_name="changed by",
+        help_text="Empty for a spreadsheet import run outside the admin (a script).",
+    )
+    changed_at = models.DateTimeField("changed", default=timezone.now)
+
+    class Meta:
+        verbose_name = "personal-data change"
+        verbose_name_plural = "personal-data change history"
+        ordering = ["-changed_at", "-id"]
+        indexes = [
+            models.Index(fields=["subject", "-changed_at"], name="subjects_pdchange_subject"),
+        ]
+
+    def __str__(self) -> str:
+        # A reference, never a value: read by more people than the detail itself.
+        return f"{self.get_kind_display()} of data subject #{self.subject_id}"

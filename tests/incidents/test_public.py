@@ -8,6 +8,8 @@ from django.core import mail
 from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from privacyops.incidents import jobs
 from privacyops.incidents.models import Incident, SecurityTxt
@@ -157,3 +159,20 @@ def test_legal_is_warned_once_before_an_unreviewed_security_txt_lapses(
     (warning,) = mail.outbox
     assert warning.to == ["lena@infoserv.eu"] and "security.txt expires" in warning.subject
     assert SecurityTxt.objects.get().expires_at == soon
+
+
+@override_settings(PRIVACYOPS_INCIDENT_REPORTS_PER_HOUR=10_000)
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.dictionaries(
+        st.sampled_from(["kind", "title", "description", "name", "email", "x"]),
+        st.one_of(st.text(max_size=300), st.lists(st.text(max_size=20), max_size=3)),
+    )
+)
+def test_any_form_data_is_accepted_or_refused_never_an_error(raw_client, data):
+    response = raw_client.post(URL, data)
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert b"The report was not accepted" in response.content

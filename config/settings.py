@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "privacyops.marketing",
     "privacyops.dsr",
     "privacyops.incidents",
+    "rest_framework",
+    "drf_spectacular",
+    "rest_framework_api_key",  # its AbstractAPIKey; its own APIKey table stays unused
+    "privacyops.api",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "privacyops.security.middleware.SecondFactorRequiredMiddleware",
+    "privacyops.security.middleware.ConfidentialityUndertakingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
@@ -272,6 +277,34 @@ PRIVACYOPS_INCIDENT_REPORTS_PER_HOUR = env.int("INCIDENT_REPORTS_PER_HOUR", defa
 # Where notifications to the supervisory authority are e-mailed; empty: Legal submits them
 # through the authority's own channel and records that in the admin.
 PRIVACYOPS_INCIDENTS_AUTHORITY_EMAIL = env.str("INCIDENTS_AUTHORITY_EMAIL", default="")
+
+# --- Integration API (privacyops.api) ---------------------------------------------------------
+# Connected systems authenticate with `Authorization: Api-Key <key>`; every answer is JSON.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["privacyops.api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["privacyops.api.authentication.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["privacyops.api.authentication.ClientRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["privacyops.api.parsers.LimitedJSONParser"],
+    "EXCEPTION_HANDLER": "privacyops.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "privacyops integration API",
+    "DESCRIPTION": "For the systems the privacy policy covers: the CRM and the Sites push "
+    "activity and requests, the mail platform asks before it sends.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+# Calls per minute a client may make unless its own limit says otherwise (429 beyond).
+API_DEFAULT_REQUESTS_PER_MINUTE = env.int("API_DEFAULT_REQUESTS_PER_MINUTE", default=120)
+# The largest body an endpoint reads (413 beyond): a batch of 10,000 events fits in 16 MiB.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
+API_EVENTS_MAX_BODY_BYTES = env.int("API_EVENTS_MAX_BODY_BYTES", default=16 * 1024 * 1024)
+# How long a rotated-out key keeps working, so the connected system can switch over.
+API_KEY_ROTATION_OVERLAP_HOURS = env.int("API_KEY_ROTATION_OVERLAP_HOURS", default=24)
 
 LOGGING = {
     "version": 1,

@@ -1,12 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView
 
 urlpatterns = [
     # Before the admin: the second sign-in step lives under /admin/ (same network gate).
     path("admin/two-factor/", include("privacyops.security.urls")),
     path("admin/", admin.site.urls),
     path("privacy/", include("privacyops.dsr.urls")),
+    # The integration API (privacyops.api) and its OpenAPI 3 schema.
+    path("api/v1/", include("privacyops.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("privacy/unsubscribe/", include("privacyops.marketing.urls")),
     # /security/report/ and /.well-known/security.txt (RFC 9116)
     path("", include("privacyops.incidents.urls")),

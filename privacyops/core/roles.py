@@ -43,6 +43,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, str | frozenset[str]]] = {
         "incidents.clockreminder": VIEW,
         "incidents.subjectcommunication": VIEW,
         "incidents.subjectdelivery": VIEW,
+        # Integration API: clients are deactivated, never deleted (the admin refuses); the
+        # call log is evidence (read-only in the admin).
+        "api": ALL,
     },
     AUDITOR: {
         "core": VIEW,
@@ -55,6 +58,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, str | frozenset[str]]] = {
         "retention": VIEW,
         "subjects": VIEW,
         "incidents": VIEW,
+        "api": VIEW,
     },
     ACCOUNT_REPRESENTATIVE: {
         # Only the accounts assigned to them (privacyops.subjects.selectors.accounts_visible_to)

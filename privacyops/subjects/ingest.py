@@ -143,6 +143,15 @@ def _touch_last_activity(rows, subject_ids) -> None:
     DataSubject.objects.bulk_update(stale, ["last_activity_at"], batch_size=1000)
 
 
+def activity_events_write(*, rows: list[activity_lines.EventRow]) -> None:
+    """Write clean event rows: link each to its subject, insert them on the fast path, move the
+    subjects' last activity. The caller holds the transaction (load_activity's batches, the
+    integration API's pushed batches)."""
+    subject_ids = _subject_ids(rows)
+    write_events(rows, subject_ids)
+    _touch_last_activity(rows, subject_ids)
+
+
 def _commit_batch(rows, result: ActivityLoadResult, last_line: int, rejected: int) -> None:
     run = result.run
     summary = {
@@ -152,9 +161,7 @@ def _commit_batch(rows, result: ActivityLoadResult, last_line: int, rejected: in
         "rejected": rejected,
     }
     with transaction.atomic():
-        subject_ids = _subject_ids(rows)
-        write_events(rows, subject_ids)
-        _touch_last_activity(rows, subject_ids)
+        activity_events_write(rows=rows)
         JobRun.objects.filter(pk=run.pk).update(summary=summary, progress_done=last_line)
     # Only what was committed counts (the resume point of a failed run).
     run.summary, run.progress_done = summary, last_line

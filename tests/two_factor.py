@@ -3,8 +3,9 @@
 Every staff session in the admin must have passed two-step verification. Tests that are not
 about signing in use the `client` fixture (conftest), a `SecondFactorClient`: its `force_login`
 and `login` also verify the session with a test-only recovery-code device, exactly as
-`django_otp.login` does after a real code. Tests about signing in itself use `raw_client`.
-Browser tests sign in with `browser_sign_in`, which types a real one-time code.
+`django_otp.login` does after a real code, and accept the confidentiality undertaking in force
+(as the user would on the page the admin shows next). Tests about signing in itself use
+`raw_client`. Browser tests sign in with `browser_sign_in`, which types a real one-time code.
 """
 
 from django.contrib.auth import SESSION_KEY, get_user_model
@@ -28,11 +29,21 @@ def recovery_code_for(user) -> str:
     return code
 
 
+def accept_undertaking(user) -> None:
+    """Record that the user accepted the confidentiality undertaking in force (if any)."""
+    from privacyops.security import confidentiality
+
+    version = confidentiality.undertaking_in_force()
+    if version is not None:
+        confidentiality.undertaking_accept(user=user, version=version)
+
+
 def mark_verified(client: Client, user) -> None:
-    """Make the client's session one that has passed the second factor."""
+    """Make the client's session one that has passed the second factor and the undertaking."""
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = otp_device_for(user).persistent_id
     session.save()
+    accept_undertaking(user)
 
 
 class SecondFactorClient(Client):
@@ -50,8 +61,10 @@ class SecondFactorClient(Client):
 
 
 def browser_sign_in(page, base_url: str, username: str, password: str) -> None:
-    """Sign in to the admin in the browser: password, then a one-time code."""
+    """Sign in to the admin in the browser: password, then a one-time code (the undertaking in
+    force is accepted beforehand; tests/e2e/test_two_factor_browser.py clicks through it)."""
     user = get_user_model().objects.get(username=username)
+    accept_undertaking(user)
     code = recovery_code_for(user)
     page.goto(f"{base_url}/admin/")
     page.fill("#id_username", username)

@@ -10,3 +10,11 @@ class CodeForm(forms.Form):
         ),
         help_text="The six digits your authenticator app shows now, or one recovery code.",
     )
+
+
+class UndertakingAcceptanceForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    accept = forms.BooleanField(
+        label="I have read this undertaking and I accept it.",
+        error_messages={"required": "Tick the box to accept the undertaking."},
+    )

@@ -7,7 +7,15 @@ them, and is append-only (kept as the controller's proof of lawful processing, A
 
 from privacyops.core import registry
 
-from .models import AccessLogEntry, LoginAttempt, SecurityEvent, StaffMember
+from .models import (
+    AccessLogEntry,
+    LoginAttempt,
+    SecurityEvent,
+    StaffMember,
+    TrainingRecord,
+    UndertakingAcceptance,
+    UndertakingVersion,
+)
 
 registry.not_personal(
     LoginAttempt, reason="Staff sign-in history (security evidence), not data-subject data."
@@ -18,3 +26,11 @@ registry.not_personal(
     AccessLogEntry,
     reason="Append-only evidence of staff access; kept to prove need-to-know (Art. 5(2)).",
 )
+registry.not_personal(
+    UndertakingVersion, reason="The text of the staff confidentiality undertaking."
+)
+registry.not_personal(
+    UndertakingAcceptance,
+    reason="Staff confidentiality evidence (who accepted which version), not data-subject data.",
+)
+registry.not_personal(TrainingRecord, reason="Staff privacy training records.")

@@ -1,4 +1,5 @@
-"""The second step of signing in to the admin: enrol an authenticator, or enter its code."""
+"""The steps of signing in to the admin: enrol an authenticator or enter its code, then accept
+the confidentiality undertaking in force; and each staff member's own undertaking and training."""
 
 import base64
 
@@ -13,8 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
-from . import selectors, services
-from .forms import CodeForm
+from . import confidentiality, selectors, services
+from .forms import CodeForm, UndertakingAcceptanceForm
 
 
 def _next_url(request) -> str:
@@ -97,4 +98,43 @@ def verify(request):
         request,
         "security/verify.html",
         _context(request, title="Two-step verification", form=form),
+    )
+
+
+@never_cache
+@csrf_protect
+def undertaking(request):
+    """The confidentiality undertaking in force: read it and accept it before the admin opens."""
+    if not (request.user.is_authenticated and request.user.is_staff):
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    version = confidentiality.must_accept_undertaking(request.user)
+    if version is None:
+        return HttpResponseRedirect(_next_url(request))
+    form = UndertakingAcceptanceForm(request.POST or None, initial={"version": version.version})
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["version"] == version.version:
+            confidentiality.undertaking_accept(user=request.user, version=version, request=request)
+            return HttpResponseRedirect(_next_url(request))
+        # Legal published a newer version while this page was open: show that one.
+        form = UndertakingAcceptanceForm(initial={"version": version.version})
+    return render(
+        request,
+        "security/undertaking.html",
+        _context(request, title=str(version), version=version, form=form),
+    )
+
+
+@never_cache
+def my_confidentiality(request):
+    """A staff member's own undertakings and training, and nobody else's."""
+    if not (request.user.is_authenticated and request.user.is_staff):
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    return render(
+        request,
+        "security/my_confidentiality.html",
+        {
+            **admin.site.each_context(request),
+            "title": "My confidentiality undertaking and privacy training",
+            **confidentiality.own_confidentiality(user=request.user),
+        },
     )

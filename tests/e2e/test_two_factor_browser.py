@@ -1,10 +1,12 @@
-"""Journey: a new staff member signs in, enrols an authenticator app, and reaches the admin."""
+"""Journey: a new staff member signs in, enrols an authenticator app, accepts the
+confidentiality undertaking, and reaches the admin."""
 
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from privacyops.core import roles
+from privacyops.security.models import UndertakingAcceptance
 from tests.factories import PASSWORD, UserFactory
 
 
@@ -28,7 +30,16 @@ def test_new_staff_member_enrols_totp_and_signs_in_with_a_code(live_server, page
 
     assert page.locator("#recovery-codes li").count() == 10
     page.click("#continue")
+
+    # The undertaking in force comes before any admin page, once.
+    page.wait_for_selector("#undertaking-text")
+    page.click("#accept-undertaking")
+    assert "/undertaking/" in page.url  # not without ticking the box
+    assert not UndertakingAcceptance.objects.filter(user=user).exists()
+    page.check("#id_accept")
+    page.click("#accept-undertaking")
     assert page.locator("#dashboard").is_visible()
+    assert UndertakingAcceptance.objects.get(user=user).ip == "127.0.0.1"
 
     # Signing in again asks for the code, not for a new enrolment.
     page.click("#logout-form button")

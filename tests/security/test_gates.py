@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from privacyops.core import roles
 from privacyops.security.models import LoginAttempt
 from tests.factories import PASSWORD, UserFactory
-from tests.two_factor import recovery_code_for
+from tests.two_factor import accept_undertaking, recovery_code_for
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +66,7 @@ def test_password_alone_does_not_open_the_admin(raw_client):
 @override_settings(OTP_TOTP_THROTTLE_FACTOR=0)
 def test_a_user_without_a_device_is_led_to_enrol_then_signs_in(raw_client):
     user = UserFactory(username="newbie", role=roles.AUDITOR)
+    accept_undertaking(user)  # the undertaking's own gate: tests/security/test_confidentiality
     assert raw_client.login(username="newbie", password=PASSWORD, request=_request())
     response = raw_client.get(reverse("admin:index"))
     assert response.status_code == 302
@@ -104,6 +105,7 @@ def test_enrolling_again_needs_the_existing_factor(raw_client):
 
 def test_recovery_code_signs_in_once(raw_client):
     user = UserFactory(username="lost-phone", role=roles.LEGAL)
+    accept_undertaking(user)
     code = recovery_code_for(user)
     raw_client.force_login(user)
     assert raw_client.post(reverse("security:verify"), {"token": code}).status_code == 302

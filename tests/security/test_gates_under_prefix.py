@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from privacyops.core import roles
 from tests.factories import UserFactory
-from tests.two_factor import recovery_code_for
+from tests.two_factor import accept_undertaking, recovery_code_for
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +47,7 @@ def test_a_password_only_session_reads_nothing_under_a_script_prefix(raw_client,
 
 def test_the_second_step_stays_open_under_a_script_prefix(raw_client):
     user = UserFactory(username="prefixed-open", role=roles.LEGAL)
+    accept_undertaking(user)
     code = recovery_code_for(user)
     raw_client.force_login(user)
     page = raw_client.get("/admin/two-factor/verify/", SCRIPT_NAME=PREFIX)
@@ -58,6 +59,7 @@ def test_the_second_step_stays_open_under_a_script_prefix(raw_client):
 
 def test_passing_the_second_factor_issues_a_new_session_id(raw_client):
     user = UserFactory(username="rotated", role=roles.LEGAL)
+    accept_undertaking(user)
     code = recovery_code_for(user)
     raw_client.force_login(user)
     before = raw_client.cookies[settings.SESSION_COOKIE_NAME].value

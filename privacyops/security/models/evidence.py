@@ -58,6 +58,13 @@ class SecurityEvent(models.Model):
         RECOVERY_CODE_USED = "recovery_code_used", "recovery code used"
         SECOND_FACTOR_RESET = "second_factor_reset", "second factor reset by Legal"
         LOCKOUT_RELEASED = "lockout_released", "lockout released"
+        UNDERTAKING_PUBLISHED = "undertaking_published", "confidentiality undertaking published"
+        UNDERTAKING_PAPER_RECORDED = (
+            "undertaking_paper_recorded",
+            "signed paper confidentiality undertaking recorded",
+        )
+        TRAINING_RECORDED = "training_recorded", "privacy training recorded"
+        TRAINING_REMINDER_SENT = "training_reminder_sent", "privacy training renewal reminder sent"
 
     occurred_at = models.DateTimeField("when", auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=32, choices=Kind.choices, db_index=True)

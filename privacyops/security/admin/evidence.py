@@ -8,9 +8,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from privacyops.core.admin import ReadOnlyRecordAdmin
 from privacyops.core.admin_mixins import SpreadsheetExportMixin
 
-from . import selectors, services
-from .admin_mixins import AccessLoggedAdminMixin
-from .models import AccessLogEntry, LoginAttempt, SecurityEvent, StaffMember
+from .. import selectors, services
+from ..admin_mixins import AccessLoggedAdminMixin
+from ..models import AccessLogEntry, LoginAttempt, SecurityEvent, StaffMember
 
 # django-otp's own admins show device keys and recovery codes in clear: secrets stay out of the
 # admin. Devices are managed through enrolment and Legal's reset (StaffMemberAdmin) instead.

@@ -226,6 +226,12 @@ RETENTION_HOLD_EXPIRY_NOTICE_DAYS = env.int("RETENTION_HOLD_EXPIRY_NOTICE_DAYS",
 # Test hook only: a pause after each committed window, so a kill test can strike mid-run.
 RETENTION_WINDOW_PAUSE_SECONDS = env.float("RETENTION_WINDOW_PAUSE_SECONDS", default=0.0)
 
+# --- Record of processing (privacyops.inventory) -------------------------------------------
+# How many days ahead of a processor agreement's review date Legal is reminded (once per date).
+INVENTORY_AGREEMENT_REVIEW_NOTICE_DAYS = env.int(
+    "INVENTORY_AGREEMENT_REVIEW_NOTICE_DAYS", default=30
+)
+
 # --- django-import-export -------------------------------------------------------------------
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -12,6 +12,8 @@ urlpatterns = [
     path("api/v1/", include("privacyops.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("privacy/unsubscribe/", include("privacyops.marketing.urls")),
+    # /privacy/sub-processors/, /privacy/cookies/ and /privacy/cookies.json
+    path("privacy/", include("privacyops.inventory.urls")),
     # /security/report/ and /.well-known/security.txt (RFC 9116)
     path("", include("privacyops.incidents.urls")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),

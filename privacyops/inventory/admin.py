@@ -1,21 +1,30 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 
 from privacyops.core.admin_mixins import SpreadsheetExportMixin
 
-from . import selectors
+from . import selectors, services
 from .models import (
+    AdequacyDecision,
     CollectionSource,
     DataElement,
+    DigitalProperty,
     InformationCategory,
     PolicyVersion,
     ProcessingActivity,
     Purpose,
     RecipientCategory,
+    TrackingIdentifier,
+    Vendor,
 )
-from .resources import Art30RecordResource
+from .resources import Art30RecordResource, SubProcessorResource
 
 
 class DataElementInline(admin.TabularInline):
@@ -82,12 +91,12 @@ class ProcessingActivityAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     list_filter = ("role", "is_active", "purposes__legal_basis")
     search_fields = ("name", "code", "data_subject_categories")
     filter_horizontal = ("purposes", "data_elements", "sources", "recipients")
-    readonly_fields = ("updated_at",)
+    readonly_fields = ("updated_at", "vendors_and_safeguards", "identifiers_served")
     fieldsets = (
         (None, {"fields": ("code", "name", "description", "role", "is_active")}),
         ("Who and what", {"fields": ("data_subject_categories", "data_elements", "sources")}),
-        ("Why", {"fields": ("purposes",)}),
-        ("Disclosure", {"fields": ("recipients",)}),
+        ("Why", {"fields": ("purposes", "identifiers_served")}),
+        ("Disclosure", {"fields": ("recipients", "vendors_and_safeguards")}),
         (
             "Retention and security",
             {"fields": ("retention_period", "retention_months", "security_measures", "updated_at")},
@@ -119,9 +128,219 @@ class ProcessingActivityAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     def legal_bases(self, activity: ProcessingActivity) -> str:
         return ", ".join(sorted({p.get_legal_basis_display() for p in activity.purposes.all()}))
 
+    @admin.display(description="vendors and transfer safeguards")
+    def vendors_and_safeguards(self, activity: ProcessingActivity) -> str:
+        if not activity.pk:
+            return "-"
+        vendors = activity.vendors.select_related("adequacy_decision").order_by("name")
+        return (
+            format_html_join(
+                "",
+                "<div>{} ({}): {}</div>",
+                ((v.name, v.country or "?", v.safeguard()) for v in vendors),
+            )
+            or "None recorded (add them under Vendors and processors)"
+        )
+
+    @admin.display(description="cookies and identifiers serving it")
+    def identifiers_served(self, activity: ProcessingActivity) -> str:
+        if not activity.pk:
+            return "-"
+        items = activity.tracking_identifiers.filter(is_active=True).select_related(
+            "digital_property"
+        )
+        return (
+            format_html_join(
+                "",
+                "<div>{} on {}: {}{}</div>",
+                (
+                    (
+                        i.name,
+                        i.digital_property,
+                        i.get_purpose_category_display(),
+                        " (consent required)" if i.needs_consent else "",
+                    )
+                    for i in items
+                ),
+            )
+            or "None"
+        )
+
 
 @admin.register(PolicyVersion)
 class PolicyVersionAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     list_display = ("version", "effective_from", "url")
     search_fields = ("version",)
     date_hierarchy = "effective_from"
+
+
+@admin.register(AdequacyDecision)
+class AdequacyDecisionAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
+    """Reference data Legal keeps current: a repealed decision is marked not in force."""
+
+    list_display = ("name", "country", "decision", "adopted_on", "in_force")
+    list_filter = ("in_force",)
+    search_fields = ("name", "country", "code")
+
+
+class VendorForm(forms.ModelForm):
+    agreement_file = forms.FileField(
+        label="data processing agreement (file)",
+        required=False,
+        help_text="Stored privately, never under a public URL; replaces the stored copy.",
+    )
+
+    class Meta:
+        model = Vendor
+        fields = (
+            "name",
+            "recipient_category",
+            "service",
+            "contact",
+            "description",
+            "data_elements",
+            "activities",
+            "is_sub_processor",
+            "listed_publicly",
+            "dpa_signed_on",
+            "dpa_next_review_on",
+            "country",
+            "transfer_mechanism",
+            "adequacy_decision",
+            "scc_module",
+            "bcr_reference",
+            "derogation",
+            "derogation_reason",
+            "supplementary_measures",
+        )
+
+
+@admin.register(Vendor)
+class VendorAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
+    """Named vendors and processors; the export is the sub-processor list (CSV or XLSX)."""
+
+    form = VendorForm
+    resource_classes = [SubProcessorResource]
+    list_display = (
+        "name",
+        "recipient_category",
+        "country",
+        "transfer_mechanism",
+        "is_sub_processor",
+        "listed_publicly",
+        "dpa_signed_on",
+        "dpa_next_review_on",
+    )
+    list_filter = (
+        "recipient_category",
+        "transfer_mechanism",
+        "is_sub_processor",
+        "listed_publicly",
+        "country",
+    )
+    search_fields = ("name", "service")
+    list_select_related = ("recipient_category",)
+    filter_horizontal = ("data_elements", "activities")
+    readonly_fields = ("agreement_link", "dpa_sha256", "review_reminded_for", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("name", "recipient_category", "service", "contact", "description")}),
+        ("What they receive", {"fields": ("data_elements", "activities")}),
+        ("Sub-processor list", {"fields": ("is_sub_processor", "listed_publicly")}),
+        (
+            "Data processing agreement (Art. 28(3))",
+            {
+                "fields": (
+                    "dpa_signed_on",
+                    "agreement_file",
+                    "agreement_link",
+                    "dpa_sha256",
+                    "dpa_next_review_on",
+                    "review_reminded_for",
+                )
+            },
+        ),
+        (
+            "Where the data goes (Art. 44-49)",
+            {
+                "fields": (
+                    "country",
+                    "transfer_mechanism",
+                    "adequacy_decision",
+                    "scc_module",
+                    "bcr_reference",
+                    "derogation",
+                    "derogation_reason",
+                    "supplementary_measures",
+                    "updated_at",
+                )
+            },
+        ),
+    )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.agreement_download)
+        return [
+            path("<path:object_id>/agreement/", view, name="inventory_vendor_agreement"),
+            *super().get_urls(),
+        ]
+
+    def agreement_download(self, request, object_id):
+        vendor = self.get_object(request, object_id)
+        if vendor is None:
+            raise Http404
+        if not self.has_view_permission(request, vendor):
+            raise PermissionDenied
+        stored = services.agreement_path(vendor)
+        if stored is None:
+            raise Http404("No agreement stored.")
+        return FileResponse(stored.open("rb"), as_attachment=True, filename=vendor.dpa_filename)
+
+    @admin.display(description="stored agreement")
+    def agreement_link(self, vendor: Vendor) -> str:
+        if not vendor.pk or not vendor.dpa_stored_as:
+            return "None stored"
+        url = reverse("admin:inventory_vendor_agreement", args=[vendor.pk])
+        return format_html('<a href="{}">{}</a>', url, vendor.dpa_filename or "download")
+
+    def get_export_queryset(self, request):
+        return (
+            super()
+            .get_export_queryset(request)
+            .select_related("recipient_category", "adequacy_decision")
+            .prefetch_related("data_elements", "activities")
+        )
+
+    def save_model(self, request, obj, form, change):
+        services.vendor_save(
+            vendor=obj, by=request.user, agreement=form.cleaned_data.get("agreement_file")
+        )
+
+
+@admin.register(DigitalProperty)
+class DigitalPropertyAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "domain")
+    list_filter = ("kind",)
+    search_fields = ("name", "code")
+
+
+@admin.register(TrackingIdentifier)
+class TrackingIdentifierAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
+    """The cookie register; /privacy/cookies/ and /privacy/cookies.json are generated from it."""
+
+    list_display = (
+        "name",
+        "digital_property",
+        "purpose_category",
+        "party",
+        "provider",
+        "duration",
+        "activity",
+        "is_active",
+    )
+    list_filter = ("digital_property", "purpose_category", "party", "is_active")
+    search_fields = ("name",)
+    list_select_related = ("digital_property", "provider", "activity")
+    readonly_fields = ("updated_at",)
+
+    def save_model(self, request, obj, form, change):
+        services.tracking_identifier_save(identifier=obj, by=request.user)

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from privacyops.core import dashboard
 
-from . import selectors
+from . import selectors, services
 from .models import ProcessingActivity, ProcessingRole
 
 
@@ -13,7 +13,9 @@ def record_panel(user) -> dashboard.Panel | None:
         return None
     url = reverse("admin:inventory_processingactivity_changelist")
     active = ProcessingActivity.objects.filter(is_active=True)
-    policy = selectors.policy_version_in_force(on=timezone.localdate())
+    today = timezone.localdate()
+    policy = selectors.policy_version_in_force(on=today)
+    due = selectors.vendors_due_for_review(today=today, days=services.review_notice_days())
     return dashboard.Panel(
         title="Record of processing",
         bars=[
@@ -24,7 +26,10 @@ def record_panel(user) -> dashboard.Panel | None:
             )
             for role, label in ProcessingRole.choices
         ],
-        facts=[("Privacy policy in force", str(policy) if policy else "none recorded")],
+        facts=[
+            ("Privacy policy in force", str(policy) if policy else "none recorded"),
+            ("Processor agreements due for review", str(due.count())),
+        ],
         link_url=url,
         link_label="Art. 30 record",
         order=500,

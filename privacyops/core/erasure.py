@@ -3,6 +3,7 @@
 import enum
 import hashlib
 import hmac
+import re
 
 
 class Strategy(enum.StrEnum):
@@ -61,3 +62,34 @@ def masked(value, *, empty: str = "—") -> str:
     if len(text) <= 4:
         return text[:1] + MASK_DOT * 3
     return text[:1] + MASK_DOT * (len(text) - 3) + text[-2:]
+
+
+_EMAIL_IN_TEXT = re.compile(r"[^\s@<>()\[\]\"',;:]+@[^\s@<>()\[\]\"',;:]+\.[^\s@<>()\[\]\"',;:.]+")
+# A telephone number: at least 7 digits, optionally "+", spaces, dots, dashes, slashes, brackets.
+_PHONE_IN_TEXT = re.compile(r"(?<![\w+])\+?\(?\d[\d ()./-]{5,}\d(?!\w)")
+_DATE_OR_TIME = re.compile(r"\d{4}-\d{2}-\d{2}|\d{2}:\d{2}")
+
+
+def _masked_phone(match: re.Match) -> str:
+    text = match.group(0)
+    if sum(c.isdigit() for c in text) < 7 or _DATE_OR_TIME.search(text):
+        return text  # a count, a reference, a date: not a telephone number
+    return masked(text)
+
+
+def masked_contacts_in_text(value, *, keep: frozenset[str] = frozenset()):
+    """Free text (or JSON made of it) with every e-mail address and telephone number in it
+    masked (`masked`), everything else unchanged: for notes and details that are read by
+    more people than the contact details they might quote. Addresses in `keep` (lower case:
+    the organisation's own, printed in every letter) stay as they are."""
+    if isinstance(value, str):
+
+        def email(match: re.Match) -> str:
+            return match[0] if match[0].lower() in keep else masked(match[0])
+
+        return _PHONE_IN_TEXT.sub(_masked_phone, _EMAIL_IN_TEXT.sub(email, value))
+    if isinstance(value, dict):
+        return {key: masked_contacts_in_text(item, keep=keep) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [masked_contacts_in_text(item, keep=keep) for item in value]
+    return value

@@ -67,8 +67,9 @@ registry.register(
     category=registry.PERSONAL_INFORMATION,
     subject_path="subject",
     export_fields=("field", "old_value", "new_value", "changed_at"),
-    # The fact that a detail was corrected stays; the values themselves go.
-    erasure={"old_value": Strategy.MASK, "new_value": Strategy.MASK},
+    # The fact that a detail was corrected stays; the values themselves go (blanked: they are
+    # ciphertext, and only an empty value can be recognised as erased in SQL).
+    erasure={"old_value": Strategy.BLANK, "new_value": Strategy.BLANK},
     retention_clock="changed_at",
 )
 registry.register(

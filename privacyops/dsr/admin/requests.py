@@ -127,7 +127,8 @@ class PrivacyRequestAdmin(
         "regime",
         ("assignee", admin.RelatedOnlyFieldListFilter),
     )
-    search_fields = ("requester_name", "requester_email")
+    # "=requester_email": an exact address, matched on its keyed hash (the column is ciphertext).
+    search_fields = ("requester_name", "=requester_email")
     list_select_related = ("assignee",)
     date_hierarchy = "received_at"
     actions = ["assign_to_me", "assign_to"]

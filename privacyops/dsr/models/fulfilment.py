@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from privacyops.security.encryption import EncryptedContactTextField
+
 from .requests import PrivacyRequest
 
 __all__ = [
@@ -231,8 +233,9 @@ class SubjectChange(models.Model):
         verbose_name="privacy request",
     )
     field = models.CharField("detail", max_length=60)
-    old_value = models.TextField("before", blank=True)
-    new_value = models.TextField("after", blank=True)
+    # Encrypted at rest: a corrected e-mail address or telephone number, before and after.
+    old_value = EncryptedContactTextField("before", blank=True)
+    new_value = EncryptedContactTextField("after", blank=True)
     changed_at = models.DateTimeField("changed", default=timezone.now)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -4,8 +4,16 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db import models
 from django.utils import timezone
+
+from privacyops.security.encryption import (
+    BlindIndexField,
+    EncryptedContactCharField,
+    EncryptedContactTextField,
+    EncryptedSearchableCharField,
+)
 
 from .. import deadlines
 from ..lifecycle import LABELS, State, is_open
@@ -46,9 +54,24 @@ class PrivacyRequest(models.Model):
         help_text="The law whose deadlines apply to this request.",
     )
     requester_name = models.CharField("requester's name, as given", max_length=200)
-    requester_email = models.EmailField("requester's e-mail, as given", blank=True)
-    requester_phone = models.CharField("requester's telephone, as given", max_length=50, blank=True)
-    requester_address = models.TextField("requester's postal address, as given", blank=True)
+    # The requester's contact details are encrypted at rest; the e-mail is matched (repeat
+    # requests, the data subject) through its keyed hash (docs/security.md).
+    requester_email = EncryptedSearchableCharField(
+        "requester's e-mail, as given",
+        max_length=254,
+        blank=True,
+        validators=[EmailValidator()],
+        blind_index_field="requester_email_index",
+    )
+    requester_email_index = BlindIndexField(
+        "search hash of the requester's e-mail", source="requester_email"
+    )
+    requester_phone = EncryptedContactCharField(
+        "requester's telephone, as given", max_length=50, blank=True
+    )
+    requester_address = EncryptedContactTextField(
+        "requester's postal address, as given", blank=True
+    )
     details = models.TextField("what the requester asks", blank=True)
     subject = models.ForeignKey(
         "subjects.DataSubject",
@@ -82,7 +105,7 @@ class PrivacyRequest(models.Model):
     )
     paused_since = models.DateField("clock stopped since", null=True, blank=True)
     identity_verified_at = models.DateTimeField("identity verified", null=True, blank=True)
-    identity_verification_note = models.TextField("how identity was verified", blank=True)
+    identity_verification_note = EncryptedContactTextField("how identity was verified", blank=True)
     confirmation_nonce = models.CharField(max_length=32, blank=True, editable=False)
     resolution_reason = models.TextField(
         "reason given",
@@ -121,11 +144,12 @@ class PrivacyRequest(models.Model):
             models.Index(fields=["regime"], name="dsr_request_regime"),
             models.Index(fields=["-received_at"], name="dsr_request_received"),
             models.Index(fields=["requester_name"], name="dsr_request_name"),
-            models.Index(fields=["requester_email"], name="dsr_request_email"),
+            models.Index(fields=["requester_email_index"], name="dsr_request_email"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.reference}: {self.get_request_type_display()} — {self.requester_name}"
+        # A reference, never the requester's details: the admin log and the access log keep it.
+        return f"{self.reference}: {self.get_request_type_display()}"
 
     @property
     def reference(self) -> str:

@@ -16,8 +16,15 @@ def body_limit(view) -> int:
     return getattr(view, "max_body_bytes", None) or settings.API_MAX_BODY_BYTES
 
 
-class LimitedJSONParser(parsers.JSONParser):
-    """JSON, at most the view's `max_body_bytes` (default API_MAX_BODY_BYTES)."""
+class LimitedJSONParser(parsers.BaseParser):
+    """JSON, at most the view's `max_body_bytes` (default API_MAX_BODY_BYTES).
+
+    Not a subclass of DRF's JSONParser on purpose: DRF hands that one `request.body`, which
+    Django caps at DATA_UPLOAD_MAX_MEMORY_SIZE (a 400 page, not JSON); this one reads the
+    stream itself, up to its own limit.
+    """
+
+    media_type = "application/json"
 
     def parse(self, stream, media_type=None, parser_context=None):
         context = parser_context or {}

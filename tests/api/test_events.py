@@ -1,5 +1,7 @@
 """POST /api/v1/events/: load_activity's rows and checks, all or nothing, replays add nothing."""
 
+import json
+
 import pytest
 
 from privacyops.api.models import ReceivedEvent
@@ -109,8 +111,12 @@ def test_more_than_10000_events_are_refused(client, crm):
     assert not ActivityEvent.objects.exists()
 
 
-def test_a_full_batch_of_10000_loads(client, crm):
+def test_a_full_batch_of_10000_loads_past_djangos_form_size_limit(client, crm, settings):
     _, key = crm
-    response = post(client, URL, {"events": [event(n) for n in range(10_000)]}, key)
+    events = [event(n, page=f"/deals/{n}/" + "x" * 300) for n in range(10_000)]
+    body = json.dumps({"events": events})
+    assert len(body) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    response = post(client, URL, body, key)
+    assert response.status_code == 200, response.content[:300]
     assert response.json()["loaded"] == 10_000
     assert ActivityEvent.objects.count() == 10_000

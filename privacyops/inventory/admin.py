@@ -2,7 +2,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.urls import path, reverse
@@ -301,6 +301,24 @@ class VendorAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
             return "None stored"
         url = reverse("admin:inventory_vendor_agreement", args=[vendor.pk])
         return format_html('<a href="{}">{}</a>', url, vendor.dpa_filename or "download")
+
+    actions = ["list_publicly", "unlist_publicly"]
+
+    @admin.action(description="Show on the public sub-processor page", permissions=["change"])
+    def list_publicly(self, request, queryset):
+        self._list(request, queryset, listed=True)
+
+    @admin.action(description="Remove from the public sub-processor page", permissions=["change"])
+    def unlist_publicly(self, request, queryset):
+        self._list(request, queryset, listed=False)
+
+    def _list(self, request, queryset, *, listed: bool) -> None:
+        changed, refused = services.vendors_list_publicly(
+            vendors=list(queryset), listed=listed, by=request.user
+        )
+        self.message_user(request, f"{len(changed)} vendor(s) changed.")
+        for reason in refused:
+            self.message_user(request, f"Not listed: {reason}", level=messages.WARNING)
 
     def get_export_queryset(self, request):
         return (

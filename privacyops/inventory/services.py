@@ -72,6 +72,28 @@ def vendor_save(*, vendor: Vendor, by=None, agreement=None) -> Vendor:
 
 
 @transaction.atomic
+def vendors_list_publicly(*, vendors, listed: bool, by=None) -> tuple[list[Vendor], list[str]]:
+    """Show (or stop showing) vendors on the public sub-processor page.
+
+    Refuses to list a vendor whose record is unfinished (no destination, or a transfer without
+    a valid mechanism): the public page must not name a transfer we cannot account for.
+    Returns the vendors changed and, for each refused one, why.
+    """
+    changed, refused = [], []
+    for vendor in Vendor.objects.select_for_update().filter(pk__in=[v.pk for v in vendors]):
+        if vendor.listed_publicly == listed:
+            continue
+        problems = vendor.transfer_problems() if listed else {}
+        if problems:
+            refused.append(f"{vendor}: {' '.join(problems.values())}")
+            continue
+        vendor.listed_publicly = listed
+        vendor.save(update_fields=["listed_publicly", "updated_at"])
+        changed.append(vendor)
+    return changed, refused
+
+
+@transaction.atomic
 def tracking_identifier_save(*, identifier: TrackingIdentifier, by=None) -> TrackingIdentifier:
     """Validate and save a register entry; the public declaration shows it at once."""
     identifier.full_clean()

@@ -191,3 +191,23 @@ def test_the_art30_export_names_vendors_and_their_safeguards(client):
     )
     advertising = rows["Targeted advertising and re-targeting"]
     assert "(consent required)" in advertising["Cookies and tracking identifiers"]
+
+
+def test_legal_lists_a_vendor_publicly_but_not_an_unfinished_one(client):
+    ready = VendorFactory(name="Ready GmbH")
+    placeholder = Vendor.objects.get(name__startswith="Web analytics provider")
+    client.force_login(UserFactory(username="lena", role=roles.LEGAL))
+    response = client.post(
+        reverse("admin:inventory_vendor_changelist"),
+        {"action": "list_publicly", "_selected_action": [ready.pk, placeholder.pk]},
+        follow=True,
+    )
+    assert "Not listed: Web analytics provider" in response.content.decode()
+    ready.refresh_from_db()
+    placeholder.refresh_from_db()
+    assert ready.listed_publicly and not placeholder.listed_publicly
+    assert "Ready GmbH" in client.get("/privacy/sub-processors/").content.decode()
+
+    changed, _ = services.vendors_list_publicly(vendors=[ready], listed=False)
+    assert changed == [ready]
+    assert "Ready GmbH" not in client.get("/privacy/sub-processors/").content.decode()

@@ -10,15 +10,9 @@ from django.template import Context, Template
 from . import seed
 from .models import LetterTemplate
 
-# The supervisory authority for Bulgaria (GDPR Art. 51; Personal Data Protection Act).
-DEFAULT_AUTHORITY = (
-    "Commission for Personal Data Protection (Комисия за защита на личните данни), "
-    "2 Prof. Tsvetan Lazarov Blvd., Sofia 1592, Bulgaria"
-)
-
 
 def authority() -> str:
-    return getattr(settings, "PRIVACYOPS_SUPERVISORY_AUTHORITY", DEFAULT_AUTHORITY)
+    return settings.PRIVACYOPS_SUPERVISORY_AUTHORITY  # one setting, shared with dsr's letters
 
 
 def template_for(key: str) -> LetterTemplate:

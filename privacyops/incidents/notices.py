@@ -115,7 +115,7 @@ def authority_notification_submit(
     notification.submitted_at, notification.submitted_by = now, by
     notification.late, notification.authority_reference = late, authority_reference.strip()
     notification.save()
-    address = getattr(settings, "PRIVACYOPS_INCIDENTS_AUTHORITY_EMAIL", "")
+    address = settings.PRIVACYOPS_INCIDENTS_AUTHORITY_EMAIL
     if address:
         letters.send_on_commit(
             [letters.message(notification.subject, notification.body, [address])]

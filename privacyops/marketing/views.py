@@ -60,8 +60,9 @@ def unsubscribe(request, token: str):
         )
         return render(request, "marketing/unsubscribe_done.html", context)
 
+    # De-duplicated here: the column holds ciphertext, different for each row.
     emails = sorted(
-        Subscription.objects.filter(subject=subject).values_list("email", flat=True).distinct()
+        set(Subscription.objects.filter(subject=subject).values_list("email", flat=True))
     )
     context["addresses"] = [_masked(e) for e in emails]
     return render(request, "marketing/unsubscribe_confirm.html", context)

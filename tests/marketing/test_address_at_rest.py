@@ -85,3 +85,12 @@ def test_the_admin_finds_subscriptions_and_their_history_by_the_exact_address(cl
         assert found.context["cl"].result_count >= 1
         nothing = client.get(reverse(name), {"q": "other@example.com"})
         assert nothing.context["cl"].result_count == 0
+
+
+def test_the_unsubscribe_page_lists_an_address_once_for_all_its_channels(client, ana_subscribed):
+    from privacyops.marketing.tokens import unsubscribe_token
+
+    page = client.get(
+        reverse("marketing:unsubscribe", args=[unsubscribe_token(subject=ana_subscribed)])
+    ).content.decode()
+    assert page.count("a••@example.com") == 1

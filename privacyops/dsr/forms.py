@@ -30,6 +30,20 @@ class PublicRequestForm(forms.Form):
     )
 
 
+class PublicWebRequestForm(PublicRequestForm):
+    """The public web page's form: the request, and the age question (the policy: the services
+    are not intended for children under 18). The integration API asks no age: it carries
+    requests other systems received."""
+
+    UNDER_18 = "under_18"
+    AGE_CHOICES = [("18_plus", "I am 18 or older"), (UNDER_18, "I am under 18")]
+
+    age = forms.ChoiceField(label="How old are you?", choices=AGE_CHOICES, widget=forms.RadioSelect)
+
+    def is_child(self) -> bool:
+        return self.cleaned_data.get("age") == self.UNDER_18
+
+
 class StaffRequestForm(forms.ModelForm):
     """A request received by e-mail, telephone, post or through an account representative."""
 

@@ -28,3 +28,10 @@ def expire_access_packages(self) -> dict:
     from . import services
 
     return services.access_packages_expire(worker=self.request.hostname or "").summary
+
+
+@shared_task(name="dsr.alert_minors")
+def alert_minors() -> int:
+    from . import services
+
+    return services.minors_alert()

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from privacyops.security.selectors import request_ip_text
 
 from . import services
-from .forms import PublicRequestForm
+from .forms import PublicWebRequestForm
 from .models import Channel
 
 RATE_WINDOW_SECONDS = 3600
@@ -38,19 +38,19 @@ def _over_rate_limit(request) -> bool:
 @require_http_methods(["GET", "POST"])
 def request_form(request):
     if request.method == "GET":
-        return render(request, "dsr/request_form.html", {"form": PublicRequestForm()})
+        return render(request, "dsr/request_form.html", {"form": PublicWebRequestForm()})
     if _over_rate_limit(request):
         return render(
             request,
             "dsr/request_form.html",
             {
-                "form": PublicRequestForm(request.POST),
+                "form": PublicWebRequestForm(request.POST),
                 "error": "Too many requests from your address. Please try again in an hour, "
                 "or write to us by e-mail.",
             },
             status=429,
         )
-    form = PublicRequestForm(request.POST)
+    form = PublicWebRequestForm(request.POST)
     if not form.is_valid():
         return render(request, "dsr/request_form.html", {"form": form}, status=400)
     data = form.cleaned_data
@@ -67,6 +67,10 @@ def request_form(request):
         return render(
             request, "dsr/request_form.html", {"form": form, "error": str(error)}, status=400
         )
+    if form.is_child():
+        # Recorded as a child's request; a parent or guardian is asked to act for the child.
+        services.child_declaration_record(request=privacy_request)
+        return render(request, "dsr/request_guardian.html", {"privacy_request": privacy_request})
     return render(request, "dsr/request_submitted.html", {"privacy_request": privacy_request})
 
 

@@ -15,6 +15,7 @@ GOOD = {
     "name": "Ana Petrova",
     "email": "ana@example.com",
     "details": "Everything you hold about me.",
+    "age": "18_plus",  # the age question (children: tests/dsr/test_children.py)
 }
 
 

@@ -35,6 +35,7 @@ def test_public_request_is_confirmed_and_reaches_legal(live_server, page, refere
     page.fill("#id_name", "Maria Ivanova")
     page.fill("#id_email", "maria@example.com")
     page.fill("#id_details", "Please delete my account data.")
+    page.check("#id_age_0")  # 18 or older (a child's journey: test_child_request_browser.py)
     page.click("button[type=submit]")
     assert "maria@example.com" in page.locator("#submitted").inner_text()
 

@@ -11,7 +11,12 @@ from privacyops.dsr.models import PrivacyRequest
 
 pytestmark = pytest.mark.django_db
 FORM = "/privacy/request/"
-GOOD = {"request_type": "access", "name": "Ana Petrova", "email": "ana@example.com"}
+GOOD = {
+    "request_type": "access",
+    "name": "Ana Petrova",
+    "email": "ana@example.com",
+    "age": "18_plus",
+}
 
 
 @pytest.fixture(autouse=True)

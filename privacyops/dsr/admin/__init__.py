@@ -1,6 +1,7 @@
 """The admin of privacy requests: the request admin with its fulfilment page (requests.py,
 fulfilment.py) and the read-only records a request leaves. Registered on import (autodiscover)."""
 
+from .children import ChildDeclarationAdmin, ChildErasureAdmin, MinorAlertAdmin
 from .fulfilment import (
     AccessPackageAdmin,
     CustomerDataForwardAdmin,
@@ -20,6 +21,9 @@ from .requests import (
 
 __all__ = [
     "AccessPackageAdmin",
+    "ChildDeclarationAdmin",
+    "ChildErasureAdmin",
+    "MinorAlertAdmin",
     "CustomerDataForwardAdmin",
     "ErasureCertificateAdmin",
     "FulfilmentAdminMixin",

@@ -1,6 +1,8 @@
-"""The models of the dsr app: a request and its history (requests.py), and what fulfilling it
-leaves behind (fulfilment.py). Django finds them here; import them from here."""
+"""The models of the dsr app: a request and its history (requests.py), what fulfilling it
+leaves behind (fulfilment.py), and children's requests and data (children.py). Django finds
+them here; import them from here."""
 
+from .children import ChildDeclaration, ChildErasure, MinorAlert
 from .fulfilment import (
     AccessPackage,
     CustomerDataForward,
@@ -25,9 +27,12 @@ __all__ = [
     "STATE_CHOICES",
     "AccessPackage",
     "Channel",
+    "ChildDeclaration",
+    "ChildErasure",
     "CustomerDataForward",
     "ErasureCertificate",
     "MessageTemplate",
+    "MinorAlert",
     "PrivacyRequest",
     "RecipientNotification",
     "ReminderSent",

@@ -33,6 +33,12 @@ from .access import (
     package_link_days,
     package_path,
 )
+from .children import (
+    child_declaration_record,
+    child_erasure_execute,
+    child_erasure_preview,
+    minors_alert,
+)
 from .completion import completion_blockers, completion_check, completion_outcome, outcome_record
 from .customer import (
     customer_data_forward,
@@ -91,6 +97,10 @@ from .subject import (
 )
 
 __all__ = [
+    "child_declaration_record",
+    "child_erasure_execute",
+    "child_erasure_preview",
+    "minors_alert",
     "ACCESS_TYPES",
     "CGD",
     "CONFIRMATION_SALT",

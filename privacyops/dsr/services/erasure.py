@@ -67,7 +67,7 @@ def _previewed_at(request: PrivacyRequest, plan: str):
     return event.at if event else None
 
 
-def _certificate_entries(report: registry.ErasureReport) -> list[dict]:
+def certificate_entries(report: registry.ErasureReport) -> list[dict]:
     return [
         {
             "model": e.model,
@@ -124,7 +124,7 @@ def erasure_execute(*, request: PrivacyRequest, by, plan: str) -> ErasureCertifi
 
     erased_categories = {e.category for e in report.entries if e.action != "keep" and e.rows}
     done = registry.erase(subject, dry_run=False)
-    entries = _certificate_entries(done)
+    entries = certificate_entries(done)
     certificate = ErasureCertificate.objects.create(
         request=request,
         subject=subject,

@@ -12,7 +12,11 @@ registered ModelAdmin, ours and third-party, these rules through `ActionRulesMix
   that is not offered is refused by Django's own action form ("No action selected");
 - every run leaves one admin log entry (`LogEntry`) per selected object naming the action —
   unless the action wrote its own entries (Django's "delete selected" logs each deletion), or
-  answered with an intermediate page (a confirmation or a form: nothing has been done yet).
+  answered with a page instead of doing it (a confirmation, a form to fill in, a dry-run
+  preview: nothing has changed yet; the run that follows is logged).
+
+The objects are read before the run (an action may delete them or change what the selection
+matches), so a "select all" over a large table costs what Django's own delete costs.
 """
 
 import functools
@@ -40,7 +44,7 @@ def logged_action(func, name: str, description: str):
         last_entry = LogEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
         response = func(modeladmin, request, queryset)
         if isinstance(response, TemplateResponse):
-            return response  # a confirmation or a form; the run comes with the next POST
+            return response  # a confirmation, a form, a preview: nothing changed yet
         logged_itself = LogEntry.objects.filter(
             user_id=request.user.pk, pk__gt=last_entry or 0
         ).exists()

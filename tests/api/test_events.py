@@ -120,3 +120,35 @@ def test_a_full_batch_of_10000_loads_past_djangos_form_size_limit(client, crm, s
     assert response.status_code == 200, response.content[:300]
     assert response.json()["loaded"] == 10_000
     assert ActivityEvent.objects.count() == 10_000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_replays_at_the_same_moment_load_the_batch_once(crm):
+    """The id claim is one INSERT … ON CONFLICT DO NOTHING: the second waits on the unique
+    index, then claims nothing. (PostgreSQL: SQLite runs one writer at a time anyway.)"""
+    import threading
+
+    from django.db import connection, connections
+    from django.test import Client
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL")
+    _, key = crm
+    body = json.dumps({"events": [event(n) for n in range(2000)]})
+    results, start = [], threading.Barrier(2)
+
+    def push():
+        try:
+            start.wait()
+            results.append(post(Client(), URL, body, key).json()["loaded"])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=push) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(results) == [0, 2000]
+    assert ActivityEvent.objects.count() == 2000

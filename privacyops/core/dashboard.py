@@ -7,6 +7,7 @@ is a function of the user returning a `Panel`, or None when that user may not se
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
@@ -76,4 +77,39 @@ def jobs_panel(user) -> Panel | None:
         link_url=reverse("admin:core_jobrun_changelist"),
         link_label="All job runs",
         order=900,
+    )
+
+
+@register_panel
+def reviews_panel(user) -> Panel | None:
+    """Periodic reviews the policy promises: overdue ones are at risk."""
+    if not user.has_perm("core.view_review"):
+        return None
+    from django.db.models import Q
+
+    from . import reviews
+    from .models import Review
+
+    today = timezone.localdate()
+    url = reverse("admin:core_review_changelist")
+    overdue = reviews.reviews_overdue(today=today)
+    counts = reviews.reviews_open().aggregate(
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        due=Count("pk", filter=Q(due_on__gte=today)),
+    )
+    return Panel(
+        title="Periodic reviews",
+        bars=[
+            Bar(
+                "Overdue (at risk)",
+                counts["overdue"],
+                f"{url}?state__exact={Review.State.OPEN}",
+                tone="alert" if counts["overdue"] else "",
+            ),
+            Bar("Open, not yet due", counts["due"], f"{url}?state__exact={Review.State.OPEN}"),
+        ],
+        facts=[(review.schedule.title, f"due {review.due_on:%d %b %Y}") for review in overdue[:5]],
+        link_url=url,
+        link_label="All reviews",
+        order=150,
     )

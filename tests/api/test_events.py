@@ -152,3 +152,37 @@ def test_two_replays_at_the_same_moment_load_the_batch_once(crm):
 
     assert sorted(results) == [0, 2000]
     assert ActivityEvent.objects.count() == 2000
+
+
+def test_the_api_stores_exactly_what_load_activity_stores_from_the_same_rows(client, crm, tmp_path):
+    from privacyops.subjects import ingest
+
+    DataSubjectFactory(login_name="ana")
+    _, key = crm
+    rows = [
+        {k: v for k, v in event(n, email=" Ana@Example.COM ").items() if k != "event_id"}
+        for n in range(5)
+    ]
+    path = tmp_path / "events.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    fields = (
+        "occurred_at",
+        "event_kind",
+        "ip",
+        "user_agent",
+        "browser",
+        "operating_system",
+        "page",
+        "referrer",
+        "login",
+        "email",
+        "subject_id",
+    )
+
+    ingest.activity_events_load(path=path)
+    by_file = list(ActivityEvent.objects.order_by("page").values_list(*fields))
+    ActivityEvent.objects.all().delete()
+    post(client, URL, {"events": [{**row, "event_id": str(n)} for n, row in enumerate(rows)]}, key)
+    by_api = list(ActivityEvent.objects.order_by("page").values_list(*fields))
+
+    assert by_api == by_file and len(by_api) == 5

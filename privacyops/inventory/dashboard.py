@@ -29,6 +29,10 @@ def record_panel(user) -> dashboard.Panel | None:
         facts=[
             ("Privacy policy in force", str(policy) if policy else "none recorded"),
             ("Processor agreements due for review", str(due.count())),
+            (
+                "Vendors without a valid transfer record",
+                str(len(selectors.transfers_without_safeguard())),
+            ),
         ],
         link_url=url,
         link_label="Art. 30 record",

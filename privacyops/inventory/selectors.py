@@ -83,6 +83,13 @@ def vendors_due_for_review(*, today: datetime.date, days: int) -> QuerySet[Vendo
     return Vendor.objects.filter(dpa_next_review_on__lte=horizon).order_by("dpa_next_review_on")
 
 
+def transfers_without_safeguard() -> list[Vendor]:
+    """Vendors whose data leaves the EEA without a valid mechanism today (e.g. an adequacy
+    decision repealed since they were recorded), or whose destination is not recorded."""
+    vendors = Vendor.objects.select_related("adequacy_decision").order_by("name")
+    return [v for v in vendors if v.transfer_problems()]
+
+
 def sub_processors_public() -> QuerySet[Vendor]:
     """What the public sub-processor page shows: only vendors Legal marked public."""
     return (

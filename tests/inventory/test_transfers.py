@@ -135,3 +135,23 @@ def test_safeguards_for_the_access_package_by_category():
     assert "2021/914" in found[0]["safeguard"] and "Module 2" in found[0]["safeguard"]
     assert selectors.transfer_safeguards_for(["other-information"]) == []
     assert selectors.transfer_safeguards_for(["personal-information"]) == found
+
+
+@needs_db
+def test_a_repealed_adequacy_decision_shows_as_no_valid_safeguard():
+    switzerland = AdequacyDecision.objects.get(country="CH")
+    vendor = services.vendor_save(
+        vendor=VendorFactory.build(
+            name="Zurich AG",
+            country="CH",
+            transfer_mechanism="adequacy",
+            adequacy_decision=switzerland,
+        )
+    )
+    assert vendor.safeguard().startswith("Adequacy decision: Switzerland")
+    assert vendor not in selectors.transfers_without_safeguard()
+    switzerland.in_force = False
+    switzerland.save()
+    vendor.refresh_from_db()
+    assert vendor.safeguard().startswith("No valid safeguard: ")
+    assert vendor in selectors.transfers_without_safeguard()

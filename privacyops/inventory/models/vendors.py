@@ -224,6 +224,10 @@ class Vendor(models.Model):
             return "Destination not yet recorded"
         if not self.is_transfer:
             return "No transfer: the data stays in the EEA"
+        problems = self.transfer_problems()
+        if problems:
+            # E.g. the adequacy decision relied on was repealed after the vendor was recorded.
+            return "No valid safeguard: " + " ".join(problems.values())
         mechanism = self.transfer_mechanism
         if mechanism == transfers.ADEQUACY and self.adequacy_decision_id:
             return f"Adequacy decision: {self.adequacy_decision}"

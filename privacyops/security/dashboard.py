@@ -43,3 +43,35 @@ def sign_in_panel(user) -> dashboard.Panel | None:
         ],
         order=800,
     )
+
+
+@dashboard.register_panel
+def own_confidentiality_panel(user) -> dashboard.Panel | None:
+    """Every staff member's own undertaking and training (representatives see only theirs)."""
+    if not user.is_staff:
+        return None
+    from . import confidentiality
+
+    own = confidentiality.own_confidentiality(user=user)
+    accepted = own["acceptances"].first()
+    training = own["trainings"].first()
+    return dashboard.Panel(
+        title="My confidentiality undertaking and privacy training",
+        facts=[
+            (
+                "Undertaking",
+                f"version {accepted.version.version} accepted {accepted.accepted_at:%d %b %Y}"
+                if accepted
+                else "not accepted",
+            ),
+            (
+                "Privacy training",
+                f"{training.course}, valid until {training.valid_until:%d %b %Y}"
+                if training
+                else "none recorded: ask Legal",
+            ),
+        ],
+        link_url=reverse("security:my_confidentiality"),
+        link_label="My undertaking and training",
+        order=950,
+    )

@@ -182,3 +182,13 @@ def test_mark_verified_is_what_the_client_fixture_uses(raw_client):
     raw_client.force_login(user)
     mark_verified(raw_client, user)
     assert raw_client.get(reverse("admin:index")).status_code == 200
+
+
+def test_the_admin_home_links_each_staff_member_to_their_own(client):
+    rep = UserFactory(username="radka", role=roles.ACCOUNT_REPRESENTATIVE)
+    training(rep)
+    client.force_login(rep)
+    home = client.get(reverse("admin:index")).content.decode()
+    assert "My confidentiality undertaking and privacy training" in home
+    assert "version 1 accepted" in home and "Data protection for staff" in home
+    assert reverse("security:my_confidentiality") in home

@@ -64,6 +64,22 @@ def is_suppressed(email: str, channel: str) -> bool:
     ).exists()
 
 
+def _mailable_subscriptions(kind: str):
+    """The rule for a marketing channel: a subscription with consent, whose subject's
+    processing is not restricted (GDPR Art. 18: a restricted person is only stored, not
+    mailed). `may_send` and `may_send_many` both ask it."""
+    return Subscription.objects.filter(
+        channel=kind,
+        status=Subscription.Status.SUBSCRIBED,
+        subject__processing_restricted_at__isnull=True,
+    )
+
+
+def _suppressions(kind: str):
+    """Suppression entries that stop this channel: its own, and those for every channel."""
+    return SuppressionEntry.objects.filter(channel__in=[kind, ALL_CHANNELS])
+
+
 def may_send(email: str, kind: str) -> bool:
     """Whether a message of this kind may go to this address now.
 
@@ -77,21 +93,9 @@ def may_send(email: str, kind: str) -> bool:
     address = normalise_email(email)
     if not address:
         return False
-    suppressed = SuppressionEntry.objects.filter(
-        email_hash=email_hash(address), channel__in=[kind, ALL_CHANNELS]
-    )
+    suppressed = _suppressions(kind).filter(email_hash=email_hash(address))
     # One round trip: senders ask once per message.
-    return (
-        Subscription.objects.filter(
-            email=address,
-            channel=kind,
-            status=Subscription.Status.SUBSCRIBED,
-            # A person whose processing is restricted (GDPR Art. 18) is only stored, not mailed.
-            subject__processing_restricted_at__isnull=True,
-        )
-        .exclude(Exists(suppressed))
-        .exists()
-    )
+    return _mailable_subscriptions(kind).filter(email=address).exclude(Exists(suppressed)).exists()
 
 
 def may_send_many(emails, kind: str) -> dict[str, bool]:
@@ -110,20 +114,17 @@ def may_send_many(emails, kind: str) -> dict[str, bool]:
     if addresses:
         subscribed = {
             normalise_email(address)
-            for address in Subscription.objects.filter(
-                email__in=addresses,
-                channel=kind,
-                status=Subscription.Status.SUBSCRIBED,
-                subject__processing_restricted_at__isnull=True,
-            ).values_list("email", flat=True)
+            for address in _mailable_subscriptions(kind)
+            .filter(email__in=addresses)
+            .values_list("email", flat=True)
         }
     hashes = {address: email_hash(address) for address in subscribed}
     suppressed = set()
     if hashes:
         suppressed = set(
-            SuppressionEntry.objects.filter(
-                email_hash__in=hashes.values(), channel__in=[kind, ALL_CHANNELS]
-            ).values_list("email_hash", flat=True)
+            _suppressions(kind)
+            .filter(email_hash__in=hashes.values())
+            .values_list("email_hash", flat=True)
         )
     return {
         email: address in subscribed and hashes[address] not in suppressed

@@ -140,6 +140,7 @@ def subscription_consent_unchanged(
     return _evidence(subscription) == offered
 
 
+@transaction.atomic
 def subscription_opt_in(
     *,
     subject: DataSubject,

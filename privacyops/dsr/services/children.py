@@ -63,7 +63,9 @@ def minors_alert(*, today: datetime.date | None = None) -> int:
         with transaction.atomic():
             batch = list(
                 minors_without_alert(today=today)
-                .select_for_update(skip_locked=True)
+                # Lock the people only: the outer join to their alerts has no row to lock, and
+                # PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+                .select_for_update(skip_locked=True, of=("self",))
                 .order_by("pk")
                 .values_list("pk", "birth_date")[:ALERT_BATCH]
             )

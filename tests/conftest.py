@@ -169,6 +169,10 @@ REFERENCE_DATA_MIGRATIONS = [
     "privacyops.retention.migrations.0002_seed_rules_and_schedules",
     "privacyops.retention.migrations.0005_seed_privacy_requests_rule",
     "privacyops.security.migrations.0005_seed_undertaking_and_schedule",
+    "privacyops.core.migrations.0004_seed_review_schedules",
+    "privacyops.dsr.migrations.0008_seed_minors_alert_schedule",
+    "privacyops.incidents.migrations.0002_seed_letters_schedules_security_txt",
+    "privacyops.inventory.migrations.0004_seed_vendors_adequacy_cookies",
 ]
 
 

@@ -48,8 +48,8 @@ format: install
 	$(BIN)/ruff check --fix .
 
 check: install
-	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python manage.py check
+	$(EMBEDDED) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(EMBEDDED) $(BIN)/python manage.py check
 
 clean:
 	rm -rf var

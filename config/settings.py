@@ -97,7 +97,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # (it is handed the file's path); one per test run, so two runs on one checkout never
     # write into each other's database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+    # The web process, the worker and beat write to one file. A deferred transaction that reads
+    # and then writes fails at once with "database is locked" when another process writes;
+    # BEGIN IMMEDIATE takes the write lock first, so the 30 s busy timeout applies instead.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 30, "transaction_mode": "IMMEDIATE"}
+    )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

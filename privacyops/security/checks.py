@@ -48,7 +48,9 @@ def security_gates_installed(app_configs, **kwargs):
     return errors
 
 
-@checks.register(checks.Tags.security)
+# A deployment check: `check --deploy` reports it, and the web process, workers and beat run it
+# before they start (below); migrations and other commands on a developer's machine do not.
+@checks.register(checks.Tags.security, deploy=True)
 def production_secrets_set(app_configs, **kwargs):
     """With DEBUG off, the repository's demo secrets would decrypt contact details and sign
     valid links for anyone who has read the repository: refuse them, and a missing one."""
@@ -94,11 +96,8 @@ def refuse_to_start_on_security_errors() -> None:
     `manage.py` commands run the system checks themselves; a WSGI server or `celery` does not,
     so without this a production process would start on the demo secrets.
     """
-    serious = [
-        error
-        for error in checks.run_checks(tags=[checks.Tags.security])
-        if error.is_serious() and not error.is_silenced()
-    ]
+    found = [*checks.run_checks(tags=[checks.Tags.security]), *production_secrets_set(None)]
+    serious = [error for error in found if error.is_serious() and not error.is_silenced()]
     if serious:
         raise ImproperlyConfigured(
             "Refusing to start: " + "; ".join(f"{e.id}: {e.msg}" for e in serious)

@@ -68,8 +68,10 @@ def _run(args, env, timeout=90):
     )
 
 
-def test_manage_py_refuses_the_demo_secrets():
-    result = _run(["manage.py", "check"], {"DEBUG": "false", "ALLOWED_HOSTS": "x.example"})
+def test_the_deployment_check_refuses_the_demo_secrets():
+    result = _run(
+        ["manage.py", "check", "--deploy"], {"DEBUG": "false", "ALLOWED_HOSTS": "x.example"}
+    )
     assert result.returncode != 0
     for code in ("E010", "E011", "E012"):
         assert code in result.stderr

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from privacyops.security.encryption import EncryptedContactTextField
 
-from .requests import PrivacyRequest
+from .. import deadlines
+from .requests import REGIME_CHOICES, PrivacyRequest
 
 __all__ = [
     "AccessPackage",
@@ -322,7 +323,26 @@ class CustomerDataForward(models.Model):
 
 
 class RequestOutcome(models.Model):
-    """How and how fast a completed request was answered (for reports to an authority)."""
+    """How and how fast a closed request was answered (for reports to an authority).
+
+    Written on every closing path (completion, refusal, redirection, withdrawal, closing an
+    unconfirmed request), so refusals count in the statistics like answers do.
+    """
+
+    class Result(models.TextChoices):
+        COMPLIED = "complied", "Complied with in whole"
+        COMPLIED_IN_PART = "in_part", "Complied with in part"
+        REFUSED = "refused", "Refused"
+        REDIRECTED = "redirected", "Redirected to the customer (controller)"
+        WITHDRAWN = "withdrawn", "Withdrawn by the requester"
+        CLOSED_UNCONFIRMED = "unconfirmed", "Closed: never confirmed"
+
+    class RefusalGround(models.TextChoices):
+        IDENTITY = "identity", "Identity not established"
+        UNFOUNDED = "unfounded", "Manifestly unfounded"
+        EXCESSIVE = "excessive", "Excessive (e.g. repetitive)"
+        EXEMPTION = "exemption", "Exemption in law (e.g. legal obligation, claims)"
+        OTHER = "other", "Other reason (see the letter)"
 
     request = models.OneToOneField(
         PrivacyRequest,
@@ -331,6 +351,15 @@ class RequestOutcome(models.Model):
         verbose_name="privacy request",
     )
     request_type = models.CharField("right exercised", max_length=20)
+    regime = models.CharField(
+        "legal regime", max_length=10, choices=REGIME_CHOICES, default=deadlines.DEFAULT_REGIME
+    )
+    result = models.CharField(
+        "outcome", max_length=12, choices=Result.choices, default=Result.COMPLIED
+    )
+    refusal_ground = models.CharField(
+        "ground for refusal", max_length=10, choices=RefusalGround.choices, blank=True
+    )
     received_at = models.DateTimeField("received")
     completed_at = models.DateTimeField("answered", db_index=True)
     response_days = models.PositiveIntegerField(
@@ -347,6 +376,8 @@ class RequestOutcome(models.Model):
         ordering = ["-completed_at", "-id"]
         indexes = [
             models.Index(fields=["request_type", "-completed_at"], name="dsr_outcome_type"),
+            models.Index(fields=["result", "-completed_at"], name="dsr_outcome_result"),
+            models.Index(fields=["regime", "-completed_at"], name="dsr_outcome_regime"),
         ]
 
     def __str__(self) -> str:

@@ -168,6 +168,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "privacyops.dsr.migrations.0004_completion_letter_and_package_expiry",
     "privacyops.retention.migrations.0002_seed_rules_and_schedules",
     "privacyops.retention.migrations.0005_seed_privacy_requests_rule",
+    "privacyops.retention.migrations.0007_seed_opted_out_rules",
     "privacyops.security.migrations.0005_seed_undertaking_and_schedule",
     "privacyops.core.migrations.0004_seed_review_schedules",
     "privacyops.dsr.migrations.0008_seed_minors_alert_schedule",

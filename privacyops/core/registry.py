@@ -53,6 +53,9 @@ class Registration:
     # How retention removes rows that plain deletion cannot (a record with a file of its own
     # that other tables PROTECT): a function of a QuerySet returning how many rows it removed.
     dispose: Callable[[models.QuerySet], int] | None = None
+    # The date a named retention clock runs from on this kind of record, where the record has
+    # one of its own (a subscription's opt-out date for the "opted_out" clock).
+    clocks: dict[str, str] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -80,6 +83,7 @@ class Registration:
 _registrations: dict[str, Registration] = {}
 _not_personal: dict[str, str] = {}
 _hold_checks: list[Callable[[object], list[str]]] = []
+_subject_clocks: dict[str, Callable[[datetime.datetime], models.QuerySet]] = {}
 
 
 def register(
@@ -93,6 +97,7 @@ def register(
     keep_reason: str = "",
     account_path: str | None = None,
     dispose: Callable[[models.QuerySet], int] | None = None,
+    clocks: dict[str, str] | None = None,
 ) -> Registration:
     if category not in CATEGORY_NAMES:
         raise ValueError(f"Unknown information category {category!r}")
@@ -108,6 +113,7 @@ def register(
         keep_reason=keep_reason,
         account_path=account_path,
         dispose=dispose,
+        clocks=dict(clocks or {}),
     )
     _registrations[model._meta.label] = registration
     return registration
@@ -127,6 +133,19 @@ def unregister_hold_check(check: Callable[[object], list[str]]) -> None:
     """Take a hold check back (a test's temporary one)."""
     if check in _hold_checks:
         _hold_checks.remove(check)
+
+
+def register_subject_clock(
+    name: str, subjects_past: Callable[[datetime.datetime], models.QuerySet]
+) -> None:
+    """A retention clock that runs on the data subject as a whole, kept by the app that knows
+    when it starts: `subjects_past(cutoff)` answers the ids (a values("pk") QuerySet) of the
+    subjects whose clock started on or before the cutoff. Retention imports no app above it."""
+    _subject_clocks[name] = subjects_past
+
+
+def subject_clock(name: str) -> Callable[[datetime.datetime], models.QuerySet] | None:
+    return _subject_clocks.get(name)
 
 
 def registrations() -> list[Registration]:

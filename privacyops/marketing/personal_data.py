@@ -3,7 +3,9 @@
 from privacyops.core import registry
 from privacyops.core.erasure import Strategy
 
+from .disposal import subscriptions_dispose
 from .models import OptOut, Subscription, SubscriptionEvent, SuppressionEntry
+from .selectors import subjects_opted_out_before
 
 registry.register(
     Subscription,
@@ -24,6 +26,10 @@ registry.register(
     # suppression list (services.suppression_add) before the rows go.
     erasure=registry.DELETE_ROW,
     retention_clock="updated_at",
+    # Kept while it runs; once ended, the opt-out date starts the clock (the seeded rule: 24
+    # months), and the purge leaves the address's hash on the suppression list.
+    clocks={"opted_out": "unsubscribed_at"},
+    dispose=subscriptions_dispose,
 )
 registry.register(
     SubscriptionEvent,
@@ -32,6 +38,7 @@ registry.register(
     export_fields=("subscription__channel", "kind", "at", "method", "ip", "detail"),
     erasure=registry.DELETE_ROW,
     retention_clock="at",
+    clocks={"opted_out": "subscription__unsubscribed_at"},
 )
 registry.register(
     OptOut,
@@ -47,3 +54,6 @@ registry.not_personal(
     reason="Only keyed one-way hashes of addresses, linked to no data subject; kept so that "
     "people who opted out or were erased are never sent marketing again.",
 )
+
+# The whole person's "opted_out" clock (newsletter-only people): every subscription ended.
+registry.register_subject_clock("opted_out", subjects_opted_out_before)

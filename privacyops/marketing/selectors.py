@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Exists, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -160,6 +160,26 @@ def opt_outs_per_month_and_method(*, months: int = 12) -> list[dict]:
 def opt_outs_this_month() -> int:
     today = timezone.localdate()
     return OptOut.objects.filter(received_at__date__gte=today.replace(day=1)).count()
+
+
+def subjects_opted_out_before(cutoff: datetime.datetime) -> QuerySet:
+    """The "opted_out" retention clock of a whole person: subjects who ended every subscription
+    on or before `cutoff` and sent no opt-out since. The opt-out register (kept, masked, as
+    proof) holds the date once the ended subscriptions themselves are gone. An ended
+    subscription without a date counts from its last change, so no one is kept for want of one."""
+    mine = Subscription.objects.filter(subject=OuterRef("pk"))
+    still_running = mine.filter(
+        Q(status=Subscription.Status.SUBSCRIBED)
+        | Q(unsubscribed_at__gt=cutoff)
+        | Q(unsubscribed_at__isnull=True, updated_at__gt=cutoff)
+    )
+    opt_outs = OptOut.objects.filter(subject=OuterRef("pk"))
+    return (
+        DataSubject.objects.filter(Exists(mine) | Exists(opt_outs))
+        .exclude(Exists(still_running))
+        .exclude(Exists(opt_outs.filter(received_at__gt=cutoff)))
+        .values("pk")
+    )
 
 
 def subscriptions_of(*, subject) -> QuerySet[Subscription]:

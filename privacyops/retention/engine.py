@@ -110,6 +110,8 @@ def clock_q(rule: RetentionRule, registration: Registration, cutoff) -> Q | None
         return Q(**{f"{p}last_activity_at__lte": cutoff}) | Q(
             **{f"{p}last_activity_at__isnull": True, f"{p}created_at__lte": cutoff}
         )
+    if rule.clock == Clock.OPTED_OUT:
+        return _kept_clock_q(rule, registration, cutoff)
     if rule.clock == Clock.ACCOUNT_CLOSED:
         if registration.account_path is None:
             return None
@@ -118,6 +120,18 @@ def clock_q(rule: RetentionRule, registration: Registration, cutoff) -> Q | None
             **{f"{p}closed_at__lte": timezone.localdate(cutoff)}
         )
     return None
+
+
+def _kept_clock_q(rule: RetentionRule, registration: Registration, cutoff) -> Q | None:
+    """A clock another app keeps: the record's own date for it (a subscription's opt-out), else
+    the data subject's as a whole (every subscription ended before the cutoff)."""
+    path = registration.clocks.get(rule.clock)
+    if path:
+        return _date_q(registration.model, path, cutoff)
+    subjects_past = registry.subject_clock(rule.clock)
+    if subjects_past is None or not _simple_subject_path(registration):
+        return None
+    return Q(**{f"{_subject_key(registration)}__in": subjects_past(cutoff)})
 
 
 def _subject_key(registration: Registration) -> str:

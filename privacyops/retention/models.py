@@ -20,6 +20,7 @@ class RetentionRule(models.Model):
         ACCOUNT_CLOSED = "account_closed", "Account closed"
         REQUEST_CLOSED = "request_closed", "Request closed"
         REGISTRY_DATE = "registry_date", "The retention date the registry names for the data"
+        OPTED_OUT = "opted_out", "Opted out of marketing (no subscription left)"
 
     class Unit(models.TextChoices):
         DAYS = policy.Unit.DAYS.value, "days"

@@ -340,9 +340,10 @@ ACTIVITIES = [
         "elements": ["contact-name", "email-address", "company-name", "marketing-preferences"],
         "sources": ["newsletter", "event-registration", "white-paper", "web-form"],
         "recipients": ["business-partners", "service-providers"],
-        "retention_period": "Until the person opts out; opt-outs kept as a hashed suppression "
-        "list for as long as we send marketing",
-        "retention_months": None,
+        "retention_period": "While subscribed; subscription records and their history 24 months "
+        "after the opt-out; the opt-out as a hashed suppression-list entry for as long as we send "
+        "marketing",
+        "retention_months": 24,
     },
     {
         "code": "site-analytics",

@@ -230,6 +230,8 @@ RETENTION_LEASE_SECONDS = env.int("RETENTION_LEASE_SECONDS", default=600)
 RETENTION_HOLD_EXPIRY_NOTICE_DAYS = env.int("RETENTION_HOLD_EXPIRY_NOTICE_DAYS", default=14)
 # Test hook only: a pause after each committed window, so a kill test can strike mid-run.
 RETENTION_WINDOW_PAUSE_SECONDS = env.float("RETENTION_WINDOW_PAUSE_SECONDS", default=0.0)
+# PostgreSQL: activity events live in monthly partitions; beat keeps this many months ahead.
+ACTIVITY_PARTITION_MONTHS_AHEAD = env.int("ACTIVITY_PARTITION_MONTHS_AHEAD", default=3)
 
 # --- Record of processing (privacyops.inventory) -------------------------------------------
 # How many days ahead of a processor agreement's review date Legal is reminded (once per date).

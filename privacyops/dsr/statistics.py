@@ -32,11 +32,18 @@ def _moment(value: datetime.date | datetime.datetime | None) -> datetime.datetim
     return timezone.make_aware(datetime.datetime.combine(value, datetime.time.min))
 
 
+Result = RequestOutcome.Result
+# What counts as an answer to the requester (and so in the days to respond and the on-time
+# share): compliance in whole or in part, a refusal, a redirection to the customer. A request
+# withdrawn or never confirmed was closed without an answer being owed.
+ANSWERED = (Result.COMPLIED, Result.COMPLIED_IN_PART, Result.REFUSED, Result.REDIRECTED)
+
+
 def answered_outcomes(
     *, since: datetime.date | datetime.datetime | None = None, until=None
 ) -> QuerySet[RequestOutcome]:
     """Outcomes of requests answered in [since, until)."""
-    rows = RequestOutcome.objects.all()
+    rows = RequestOutcome.objects.filter(result__in=ANSWERED)
     if since is not None:
         rows = rows.filter(completed_at__gte=_moment(since))
     if until is not None:

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from ..lifecycle import State
 from ..models import (
     AccessPackage,
     PrivacyRequest,
@@ -10,7 +11,7 @@ from ..models import (
     RequestType,
 )
 from .access import access_package_link
-from .errors import CompletionBlocked
+from .errors import CompletionBlocked, RequestError
 from .fulfilment import ACCESS_TYPES, OBJECTION_TYPES
 from .subject import RECTIFIABLE_FIELDS, objection_recorded
 
@@ -131,21 +132,69 @@ def completion_outcome(request: PrivacyRequest, *, with_link: bool = True) -> st
     return "\n\n".join(lines)
 
 
-def outcome_record(request: PrivacyRequest) -> RequestOutcome:
-    """Record how fast the request was answered (called when it is completed)."""
+# How each closing state is counted in the statistics (a repeat linked to its original is not
+# a request of its own and has no outcome).
+RESULT_OF_STATE = {
+    State.COMPLETED: RequestOutcome.Result.COMPLIED,
+    State.REFUSED: RequestOutcome.Result.REFUSED,
+    State.REDIRECTED: RequestOutcome.Result.REDIRECTED,
+    State.WITHDRAWN: RequestOutcome.Result.WITHDRAWN,
+    State.CLOSED_UNCONFIRMED: RequestOutcome.Result.CLOSED_UNCONFIRMED,
+}
+
+
+def complied_in_part(request: PrivacyRequest) -> bool:
+    """A completed request was complied with only in part when some of what it asked was not
+    done by us: data kept after an erasure (a legal hold, a legal obligation), or the part
+    about a customer's data forwarded to that customer, who decides about it."""
+    if request.customer_forwards.exists():
+        return True
+    return any(
+        entry.get("action") == "keep"
+        for certificate in request.erasure_certificates.all()
+        for entry in certificate.entries
+    )
+
+
+def refusal_ground_default(previous_state: str) -> str:
+    """A refusal while waiting for identity is for want of identity; otherwise the ground is
+    the one Legal named, or "other" (the letter says why)."""
+    if previous_state == State.AWAITING_IDENTITY:
+        return RequestOutcome.RefusalGround.IDENTITY
+    return RequestOutcome.RefusalGround.OTHER
+
+
+def outcome_record(request: PrivacyRequest, *, refusal_ground: str = "") -> RequestOutcome:
+    """Record how and how fast the request was closed (called on every closing path)."""
+    result = RESULT_OF_STATE.get(State(request.state), RequestOutcome.Result.COMPLIED)
+    if result == RequestOutcome.Result.COMPLIED and complied_in_part(request):
+        result = RequestOutcome.Result.COMPLIED_IN_PART
+    if result == RequestOutcome.Result.REFUSED:
+        refusal_ground = refusal_ground or RequestOutcome.RefusalGround.OTHER
+        if refusal_ground not in RequestOutcome.RefusalGround.values:
+            raise RequestError(f"Unknown ground for refusal {refusal_ground!r}.")
+    else:
+        refusal_ground = ""
     completed_at = request.closed_at or timezone.now()
     completed_on = timezone.localdate(completed_at)
+    answered = result in (RequestOutcome.Result.COMPLIED, RequestOutcome.Result.COMPLIED_IN_PART)
     outcome, _ = RequestOutcome.objects.update_or_create(
         request=request,
         defaults={
             "request_type": request.request_type,
+            "regime": request.regime,
+            "result": result,
+            "refusal_ground": refusal_ground,
             "received_at": request.received_at,
             "completed_at": completed_at,
             "response_days": max(0, (completed_on - request.received_on).days),
             "paused_days": request.paused_days,
             "due_date": request.due_date,
             "on_time": completed_on <= request.due_date,
-            "summary": completion_outcome(request, with_link=False),
+            # The reason of a refusal or redirect stays in the request and its letter.
+            "summary": completion_outcome(request, with_link=False)
+            if answered
+            else RequestOutcome.Result(result).label,
         },
     )
     return outcome

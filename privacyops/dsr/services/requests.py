@@ -20,7 +20,13 @@ from privacyops.subjects.selectors import normalise_email, subject_for_email
 from .. import deadlines
 from ..lifecycle import CLOCK_STOPPED, FINAL, OPEN, State, check_transition
 from ..models import Channel, PrivacyRequest, RequestEvent, RequestType
-from .completion import completion_check, completion_outcome, outcome_record
+from .completion import (
+    RESULT_OF_STATE,
+    completion_check,
+    completion_outcome,
+    outcome_record,
+    refusal_ground_default,
+)
 from .errors import ConfirmationInvalid, RequestError
 from .events import request_event_record, request_locked
 from .letters import letter_send
@@ -258,11 +264,14 @@ def request_transition(
     note: str = "",
     by_system: bool = False,
     base_url: str = "",
+    refusal_ground: str = "",
 ) -> PrivacyRequest:
     """Move a request to `to` if the transition table allows it, and write to the requester.
 
     Raises lifecycle.IllegalTransition / ReasonRequired otherwise. Entering "awaiting identity"
     stops the clock; leaving it restarts the clock and moves the due date by the days lost.
+    Every closing state (but a linked repeat) records the request's outcome for the
+    statistics; a refusal records its ground (`refusal_ground`, else derived).
     """
     request = request_locked(request)
     to = State(to)
@@ -270,7 +279,7 @@ def request_transition(
     check_transition(request.state, to, reason=reason, by_system=by_system)
     if to == State.COMPLETED:
         completion_check(request)  # raises CompletionBlocked (a LifecycleError)
-    _transition(request, to, by=by, reason=reason, note=note, by_system=by_system)
+    previous = _transition(request, to, by=by, reason=reason, note=note, by_system=by_system)
     key = LETTER_ON_ENTERING.get(to)
     if key:
         context = {}
@@ -279,8 +288,8 @@ def request_transition(
         if to == State.COMPLETED:
             context["outcome"] = completion_outcome(request)
         letter_send(request=request, key=key, by=by, context=context)
-    if to == State.COMPLETED:
-        outcome_record(request)
+    if to in RESULT_OF_STATE:
+        outcome_record(request, refusal_ground=refusal_ground or refusal_ground_default(previous))
     return request
 
 
@@ -390,12 +399,15 @@ def request_extend(*, request: PrivacyRequest, reason: str, by) -> PrivacyReques
 
 
 @transaction.atomic
-def request_refuse(*, request: PrivacyRequest, reason: str, by) -> PrivacyRequest:
+def request_refuse(*, request: PrivacyRequest, reason: str, by, ground: str = "") -> PrivacyRequest:
     """Refuse (manifestly unfounded or excessive, or identity not established).
 
     The reason is required; the letter states it and the right to complain to the authority.
+    `ground` (RequestOutcome.RefusalGround) is what the statistics count it under.
     """
-    return request_transition(request=request, to=State.REFUSED, reason=reason, by=by)
+    return request_transition(
+        request=request, to=State.REFUSED, reason=reason, by=by, refusal_ground=ground
+    )
 
 
 @transaction.atomic

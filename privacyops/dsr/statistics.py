@@ -6,12 +6,14 @@ or two middle rows of each group.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, DateField, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber, Trunc
 from django.utils import timezone
 
-from .models import RequestOutcome
+from .lifecycle import State
+from .models import PrivacyRequest, RequestOutcome
 
 
 @dataclass(frozen=True)
@@ -78,3 +80,183 @@ def response_times(*, since: datetime.date | datetime.datetime, until=None) -> R
         on_time_share=totals["on_time"] / count if count else None,
         on_time=totals["on_time"],
     )
+
+
+# --- The table by period, right and regime ---------------------------------------------------
+
+Ground = RequestOutcome.RefusalGround
+RESULT_COLUMNS = {
+    Result.COMPLIED: "complied",
+    Result.COMPLIED_IN_PART: "complied_in_part",
+    Result.REFUSED: "refused",
+    Result.REDIRECTED: "redirected",
+    Result.WITHDRAWN: "withdrawn",
+    Result.CLOSED_UNCONFIRMED: "closed_unconfirmed",
+}
+GROUPINGS = ("request_type", "regime")
+
+
+@dataclass(frozen=True)
+class StatisticsRow:
+    """One period (a month or a year) and, unless totalled, one right and one regime.
+
+    `received` counts requests received in the period (a repeat linked to its original is not
+    a request of its own); the outcomes count requests closed in the period, and the days to
+    respond and on-time share are over those answered in it (see ANSWERED)."""
+
+    period: datetime.date  # the first day of the month or year
+    request_type: str  # "" when totalled over every right
+    regime: str  # "" when totalled over every regime
+    received: int = 0
+    complied: int = 0
+    complied_in_part: int = 0
+    refused: int = 0
+    refused_by_ground: dict = field(default_factory=dict)
+    redirected: int = 0
+    withdrawn: int = 0
+    closed_unconfirmed: int = 0
+    answered: int = 0
+    on_time: int = 0
+    median_days: float | None = None
+    mean_days: float | None = None
+
+    @property
+    def on_time_share(self) -> float | None:
+        return self.on_time / self.answered if self.answered else None
+
+
+def period_bounds(year: int | None) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+    if year is None:
+        return None, None
+    return _moment(datetime.date(year, 1, 1)), _moment(datetime.date(year + 1, 1, 1))
+
+
+def _period(field_name: str, by: str):
+    kind = {"month": "month", "year": "year"}[by]
+    return Trunc(field_name, kind, output_field=DateField(), tzinfo=timezone.get_current_timezone())
+
+
+def _within(rows: QuerySet, field_name: str, year, request_type, regime) -> QuerySet:
+    since, until = period_bounds(year)
+    if since is not None:
+        rows = rows.filter(**{f"{field_name}__gte": since, f"{field_name}__lt": until})
+    if request_type:
+        rows = rows.filter(request_type=request_type)
+    if regime:
+        rows = rows.filter(regime=regime)
+    return rows
+
+
+def _received(keys, by, year, request_type, regime) -> dict[tuple, int]:
+    rows = _within(
+        PrivacyRequest.objects.exclude(state=State.DUPLICATE),
+        "received_at",
+        year,
+        request_type,
+        regime,
+    )
+    rows = rows.annotate(period=_period("received_at", by)).values("period", *keys)
+    return {
+        (row["period"], *(row[k] for k in keys)): row["n"]
+        for row in rows.annotate(n=Count("pk")).order_by()
+    }
+
+
+def _outcomes(keys, by, year, request_type, regime) -> dict[tuple, dict]:
+    rows = _within(RequestOutcome.objects.all(), "completed_at", year, request_type, regime)
+    answered = Q(result__in=ANSWERED)
+    counts = {
+        column: Count("pk", filter=Q(result=result)) for result, column in RESULT_COLUMNS.items()
+    }
+    counts |= {
+        f"ground_{ground}": Count("pk", filter=Q(result=Result.REFUSED, refusal_ground=ground))
+        for ground in Ground.values
+    }
+    rows = (
+        rows.annotate(period=_period("completed_at", by))
+        .values("period", *keys)
+        .annotate(
+            **counts,
+            answered=Count("pk", filter=answered),
+            on_time=Count("pk", filter=answered & Q(on_time=True)),
+            mean_days=Avg("response_days", filter=answered),
+        )
+        .order_by()
+    )
+    return {(row["period"], *(row[k] for k in keys)): row for row in rows}
+
+
+def _medians(keys, by, year, request_type, regime) -> dict[tuple, float]:
+    """The median days to respond of each group: the database numbers the answered rows of
+    each group in order of days, and only the one or two middle rows come back."""
+    rows = _within(
+        RequestOutcome.objects.filter(result__in=ANSWERED),
+        "completed_at",
+        year,
+        request_type,
+        regime,
+    )
+    partition = [_period("completed_at", by), *(F(k) for k in keys)]
+    rows = (
+        rows.annotate(
+            period=_period("completed_at", by),
+            position=Window(RowNumber(), partition_by=partition, order_by=F("response_days").asc()),
+            size=Window(Count("pk"), partition_by=partition),
+        )
+        .filter(Q(position=(F("size") + 1) / 2) | Q(position=F("size") / 2 + 1))
+        .values_list("period", *keys, "response_days")
+    )
+    middle: dict[tuple, list[int]] = {}
+    for *key, days in rows:
+        middle.setdefault(tuple(key), []).append(days)
+    return {key: sum(values) / len(values) for key, values in middle.items()}
+
+
+def request_statistics(
+    *,
+    year: int | None = None,
+    by: str = "month",
+    request_type: str = "",
+    regime: str = "",
+    group_by: tuple[str, ...] = GROUPINGS,
+) -> list[StatisticsRow]:
+    """The statistics per month (or year) of `year` (default: every year), per right and per
+    regime unless `group_by` leaves them out (then totalled), newest period first."""
+    keys = tuple(k for k in GROUPINGS if k in group_by)
+    args = (keys, by, year, request_type, regime)
+    received, outcomes, medians = _received(*args), _outcomes(*args), _medians(*args)
+    table = []
+    for key in sorted(set(received) | set(outcomes), key=_sort_key):
+        values = dict(zip(("period", *keys), key, strict=True))
+        row = outcomes.get(key, {})
+        table.append(
+            StatisticsRow(
+                period=values["period"],
+                request_type=values.get("request_type", ""),
+                regime=values.get("regime", ""),
+                received=received.get(key, 0),
+                **{column: row.get(column, 0) for column in RESULT_COLUMNS.values()},
+                refused_by_ground={
+                    ground: row[f"ground_{ground}"]
+                    for ground in Ground.values
+                    if row.get(f"ground_{ground}")
+                },
+                answered=row.get("answered", 0),
+                on_time=row.get("on_time", 0),
+                median_days=medians.get(key),
+                mean_days=None if row.get("mean_days") is None else float(row["mean_days"]),
+            )
+        )
+    return table
+
+
+def _sort_key(key: tuple):
+    period, *rest = key
+    return (-period.toordinal(), *rest)
+
+
+def years_with_requests() -> list[int]:
+    """The calendar years in which any request was received or closed, newest first."""
+    received = PrivacyRequest.objects.datetimes("received_at", "year")
+    closed = RequestOutcome.objects.datetimes("completed_at", "year")
+    return sorted({d.year for d in received} | {d.year for d in closed}, reverse=True)

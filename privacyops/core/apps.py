@@ -9,7 +9,13 @@ class CoreConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self) -> None:
-        from . import dashboard, personal_data, services  # noqa: F401  (they register)
+        from django.utils.module_loading import autodiscover_modules
+
+        from . import dashboard, doctor, journal, personal_data, services  # noqa: F401
+
+        # Each app's privacy-doctor checks (its doctor.py), found the way the admin finds
+        # each app's admin.py: core imports no app above it.
+        autodiscover_modules("doctor")
 
         # Permissions exist only after every app has migrated, so roles are synced then,
         # and again on every migrate: the table in roles.py is the single source of truth.

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from . import journal
 from .erasure import Strategy, erased_value, is_erased
 
 PERSONAL_INFORMATION = "personal-information"
@@ -302,5 +303,26 @@ def erase(subject, *, dry_run: bool) -> ErasureReport:
             subject_model._default_manager.filter(pk=subject.pk, erased_at__isnull=True).update(
                 erased_at=timezone.now()
             )
+        # Outside the database too, after commit: a restored backup cannot bring them back.
+        journal.record(journal.ERASURE, subject_model=subject_model._meta.label, subject=subject.pk)
     report.executed_at = timezone.now().isoformat()
     return report
+
+
+def erase_replayed(line: dict) -> str:
+    """An erasure journal line re-applied after a restore (privacyops.core.journal): the
+    subject is erased again (idempotent); one no longer in the database has nothing to erase."""
+    from django.apps import apps
+
+    model = apps.get_model(line["subject_model"])
+    subject = model._base_manager.filter(pk=line["subject"]).first()
+    if subject is None:
+        return "not in this database"
+    report = erase(subject, dry_run=False)
+    if report.held_by:
+        # The restored database holds a legal hold that stood at backup time: Legal decides.
+        return "problem: a legal hold in the restored data stops it: " + "; ".join(report.held_by)
+    return "erased again" if report.erased_anything else "already erased"
+
+
+journal.register_replayer(journal.ERASURE, erase_replayed)

@@ -13,3 +13,11 @@ def periodic_reviews() -> dict:
     from . import reviews
 
     return reviews.reviews_run()
+
+
+@shared_task(name="core.privacy_doctor", bind=True)
+def privacy_doctor(self) -> dict:
+    from . import doctor
+
+    report, run = doctor.doctor_run(worker=self.request.hostname or "")
+    return {"ok": report.ok, "problems": report.problems, "job_run": run.pk}

@@ -6,6 +6,7 @@ consent (services.subscription_opt_in).
 
 from django.db import transaction
 
+from privacyops.core import journal
 from privacyops.subjects.models import DataSubject
 from privacyops.subjects.selectors import normalise_email
 
@@ -31,9 +32,11 @@ def suppression_add(*, email: str, reason: str, channel: str = ALL_CHANNELS) -> 
     address = normalise_email(email)
     if not address:
         raise ValueError("An e-mail address is required")
-    entry, _ = SuppressionEntry.objects.get_or_create(
+    entry, created = SuppressionEntry.objects.get_or_create(
         email_hash=email_hash(address), channel=channel, defaults={"reason": reason}
     )
+    if created:
+        suppression_journal(entry)
     return entry
 
 
@@ -58,11 +61,37 @@ def suppress_addresses(addresses: set[str], channels: list[str], reason: str) ->
         if SuppressionEntry.objects.filter(email_hash=hashed, channel=ALL_CHANNELS).exists():
             continue
         for channel in targets:
-            _, created = SuppressionEntry.objects.get_or_create(
+            entry, created = SuppressionEntry.objects.get_or_create(
                 email_hash=hashed, channel=channel, defaults={"reason": reason}
             )
+            if created:
+                suppression_journal(entry)
             added += created
     return added
+
+
+def suppression_journal(entry: SuppressionEntry) -> None:
+    """The erasure journal keeps the entry (its salted hash, never the address), so a restored
+    backup gets it back (privacyops.core.journal). A lift by fresh consent is not journalled:
+    the restored database lacks that consent too, so the address stays suppressed."""
+    journal.record(
+        journal.SUPPRESSION,
+        email_hash=entry.email_hash,
+        channel=entry.channel,
+        suppression_reason=entry.reason,
+    )
+
+
+def suppression_replay(line: dict) -> str:
+    _, created = SuppressionEntry.objects.get_or_create(
+        email_hash=line["email_hash"],
+        channel=line["channel"],
+        defaults={"reason": line["suppression_reason"]},
+    )
+    return "suppressed again" if created else "already suppressed"
+
+
+journal.register_replayer(journal.SUPPRESSION, suppression_replay)
 
 
 def suppression_lift(address: str, channel: str) -> bool:

@@ -21,6 +21,7 @@ from privacyops.core import services as core_services
 from privacyops.core.models import JobRun
 
 from . import engine, selectors
+from .journal import purge_journal
 from .leases import (
     LeaseLost,
     lease_seconds,
@@ -285,6 +286,8 @@ def retention_rule_run(
             if resume
             else {},
         )
+        if action != RetentionRule.Action.REVIEW:
+            purge_journal(run)  # before the first window: a restore re-applies even a part
         if action == RetentionRule.Action.REVIEW:
             opened = _open_review(rule=rule, run=run)
             return _finish(

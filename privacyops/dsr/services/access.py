@@ -27,10 +27,11 @@ from .fulfilment import ACCESS_TYPES, fulfilment_step_check
 Kind = RequestEvent.Kind
 PACKAGE_SALT = "privacyops.dsr.package"
 PACKAGE_JOB = "dsr.access_package"
+PACKAGE_FOLDER = "access-packages"
 
 
 def _private_dir() -> Path:
-    path = Path(settings.PRIVATE_STORAGE_ROOT) / "access-packages"
+    path = Path(settings.PRIVATE_STORAGE_ROOT) / PACKAGE_FOLDER
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
 
@@ -66,12 +67,21 @@ def access_package_build(*, package_id: int, worker: str = "") -> AccessPackage:
     """Build and store the package (idempotent: a package already built is left as it is).
 
     Steps are recorded as JobRun progress: collect from the registry, write the file privately,
-    offer it. A failure marks the package failed and the run failed, with the reason.
+    offer it. A failure marks the package failed and the run failed, with the reason. A
+    package found being built is one whose worker died mid-build (the task is delivered again,
+    acks_late): it is marked failed, its partial file removed and the failure written in the
+    request's history, for Legal to build it again; it is not rebuilt behind their back.
     """
     with transaction.atomic():
         package = AccessPackage.objects.select_for_update().get(pk=package_id)
-        if package.status in (AccessPackage.Status.READY, AccessPackage.Status.EXPIRED):
+        if package.status in (
+            AccessPackage.Status.READY,
+            AccessPackage.Status.EXPIRED,
+            AccessPackage.Status.FAILED,
+        ):
             return package
+        if package.status == AccessPackage.Status.BUILDING:
+            return _access_package_lost(package)
         run = core_services.job_run_start(job=PACKAGE_JOB, total=3, worker=worker)
         run.summary = {"package": package.pk, "request": package.request.reference}
         run.save(update_fields=["summary"])
@@ -124,10 +134,39 @@ def access_package_build(*, package_id: int, worker: str = "") -> AccessPackage:
         AccessPackage.objects.filter(pk=package_id).update(
             status=AccessPackage.Status.FAILED, error=repr(error)
         )
+        _partial_files_remove(package)
         core_services.job_run_finish(
             run=run, status=JobRun.Status.FAILED, detail=f"Build failed: {error!r}"
         )
         raise
+    return package
+
+
+def _partial_files_remove(package: AccessPackage) -> None:
+    for partial in _private_dir().glob(f"{package.request_id}-{package.pk}-*.part"):
+        partial.unlink(missing_ok=True)
+
+
+def _access_package_lost(package: AccessPackage) -> AccessPackage:
+    """The build's worker was lost (the caller holds the package's lock)."""
+    _partial_files_remove(package)
+    package.status = AccessPackage.Status.FAILED
+    package.error = "The worker building the package stopped mid-build (killed or lost)."
+    package.save(update_fields=["status", "error"])
+    if package.job_run_id:
+        JobRun.objects.filter(pk=package.job_run_id, status=JobRun.Status.RUNNING).update(
+            status=JobRun.Status.INTERRUPTED,
+            finished_at=timezone.now(),
+            detail="The worker stopped mid-build; the package was marked failed.",
+        )
+    request_event_record(
+        request=package.request,
+        kind=Kind.NOTE,
+        by=None,
+        note=f"Access package #{package.pk} failed: the worker building it stopped mid-build. "
+        "Nothing was offered; build the package again.",
+        package=package.pk,
+    )
     return package
 
 

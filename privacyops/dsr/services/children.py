@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from privacyops.core import registry
+from privacyops.core import journal, registry
 from privacyops.core import services as core_services
 from privacyops.marketing import services as marketing
 from privacyops.subjects.models import DataSubject
@@ -138,7 +138,8 @@ def child_erasure_execute(
         )
     addresses = marketing.subject_emails(subject)
     marketing.suppression_add_for_subject(subject=subject, reason="erased")
-    done = registry.erase(subject, dry_run=False)
+    with journal.because("child's data erased on Legal's decision"):
+        done = registry.erase(subject, dry_run=False)
     entries = certificate_entries(done)
     return ChildErasure.objects.create(
         subject=subject,

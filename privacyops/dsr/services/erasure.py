@@ -5,7 +5,7 @@ import json
 
 from django.db import transaction
 
-from privacyops.core import registry
+from privacyops.core import journal, registry
 from privacyops.marketing import services as marketing
 from privacyops.subjects.selectors import normalise_email
 
@@ -123,7 +123,8 @@ def erasure_execute(*, request: PrivacyRequest, by, plan: str) -> ErasureCertifi
         access_package_discard(package, reason="the person's data was erased")
 
     erased_categories = {e.category for e in report.entries if e.action != "keep" and e.rows}
-    done = registry.erase(subject, dry_run=False)
+    with journal.because(f"request {request.reference}"):
+        done = registry.erase(subject, dry_run=False)
     entries = certificate_entries(done)
     certificate = ErasureCertificate.objects.create(
         request=request,

@@ -21,13 +21,8 @@ def local(y, m, d, hour=12, minute=0):
     return timezone.make_aware(datetime.datetime(y, m, d, hour, minute))
 
 
-def closed(received, state, at, *, request_type="access", regime="GDPR", ground="", email=""):
-    request = submit(
-        received_at=received,
-        request_type=request_type,
-        regime=regime,
-        **({"requester_email": email} if email else {}),
-    )
+def closed(received, state, at, *, ground="", **fields):
+    request = submit(received_at=received, **fields)
     if state is None:
         return request
     PrivacyRequest.objects.filter(pk=request.pk).update(state=state, closed_at=at)
@@ -40,8 +35,8 @@ def hand_counted():
     a = closed(local(2025, 3, 3), State.COMPLETED, local(2025, 3, 13))  # 10 days
     b = closed(local(2025, 3, 5), State.REFUSED, local(2025, 3, 25), ground="excessive")  # 20
     c = closed(local(2025, 3, 10), State.REDIRECTED, local(2025, 3, 12))  # 2
-    d = closed(local(2025, 3, 11), None, None, email="same@example.com")
-    closed(local(2025, 3, 15), None, None, email="same@example.com")  # a linked repeat
+    d = closed(local(2025, 3, 11), None, None, requester_email="same@example.com")
+    closed(local(2025, 3, 15), None, None, requester_email="same@example.com")  # a linked repeat
     PrivacyRequest.objects.filter(pk=d.pk).update(state=State.WITHDRAWN)
     d.refresh_from_db()
     d.closed_at = local(2025, 3, 20)

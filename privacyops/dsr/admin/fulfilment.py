@@ -30,6 +30,7 @@ from ..models import (
     RequestType,
     SubjectChange,
 )
+from .statistics import RequestStatisticsAdminMixin
 
 ERRORS = (services.RequestError, LifecycleError, ValidationError)
 
@@ -274,15 +275,18 @@ class CustomerDataForwardAdmin(AccessLoggedAdminMixin, ReadOnlyRecordAdmin):
 
 
 @admin.register(RequestOutcome)
-class RequestOutcomeAdmin(ReadOnlyRecordAdmin):
+class RequestOutcomeAdmin(RequestStatisticsAdminMixin, ReadOnlyRecordAdmin):
+    # The statistics page (admin/statistics.py) is a view of this admin.
     list_display = (
         "request",
         "request_type",
+        "regime",
+        "result",
         "received_at",
         "completed_at",
         "response_days",
         "on_time",
     )
-    list_filter = ("on_time", "request_type")
+    list_filter = ("on_time", "result", "request_type", "regime")
     list_select_related = ("request",)
     date_hierarchy = "completed_at"

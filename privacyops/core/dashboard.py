@@ -4,15 +4,19 @@ Apps higher up the dependency chain register a panel here (core never imports th
 is a function of the user returning a `Panel`, or None when that user may not see it.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, DateField, QuerySet, Sum
+from django.db.models.functions import Trunc
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
 from . import selectors
+from .charts import Chart
 
 
 @dataclass
@@ -31,10 +35,39 @@ class Panel:
     link_url: str = ""
     link_label: str = ""
     order: int = 100
+    chart: Chart | None = None  # drawn as inline SVG, with its numbers as a table
 
     @property
     def bar_max(self) -> int:
         return max([bar.value for bar in self.bars] + [1])
+
+    @property
+    def chart_svg(self) -> str:
+        # charts.render_svg escapes every text it writes.
+        return mark_safe(self.chart.svg()) if self.chart else ""
+
+
+def monthly_counts(
+    rows: QuerySet, field_name: str, months: list[datetime.date], *, total: str = ""
+) -> list[int]:
+    """How many `rows` (or the sum of their `total` field) fall in each month of `months`
+    (first days, as charts.month_starts gives), by `field_name` in the site's time zone;
+    counted by the database in one query."""
+    if not months:
+        return []
+    start = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time.min))
+    month = Trunc(
+        field_name, "month", output_field=DateField(), tzinfo=timezone.get_current_timezone()
+    )
+    counted = (
+        rows.filter(**{f"{field_name}__gte": start})
+        .annotate(month=month)
+        .values("month")
+        .annotate(n=Sum(total) if total else Count("pk"))
+        .order_by()
+    )
+    found = {row["month"]: row["n"] or 0 for row in counted}
+    return [int(found.get(m, 0)) for m in months]
 
 
 PanelBuilder = Callable[[object], Panel | None]

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "rest_framework_api_key",  # its AbstractAPIKey; its own APIKey table stays unused
     "privacyops.api",
+    "privacyops.accountability",
 ]
 
 MIDDLEWARE = [

@@ -174,6 +174,8 @@ REFERENCE_DATA_MIGRATIONS = [
     "privacyops.dsr.migrations.0008_seed_minors_alert_schedule",
     "privacyops.incidents.migrations.0002_seed_letters_schedules_security_txt",
     "privacyops.inventory.migrations.0004_seed_vendors_adequacy_cookies",
+    "privacyops.inventory.migrations.0005_seed_consistent_with_policy",
+    "privacyops.accountability.migrations.0002_seed_policy_paragraphs",
 ]
 
 

@@ -22,6 +22,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, str | frozenset[str]]] = {
         "axes": ALL,
         "dsr": ALL,
         "marketing": ALL,
+        # Accountability: the paragraphs are corrected and marked; stored reports are evidence.
+        "accountability.policyparagraph": ALL,
+        "accountability.accountabilityreport": VIEW,
         # Retention: rules in full; holds are released, never deleted; reviews are decided,
         # never made by hand; purge runs and their events are evidence (read-only).
         "retention.retentionrule": ALL,
@@ -55,6 +58,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, str | frozenset[str]]] = {
         "axes": VIEW,
         "dsr": VIEW,
         "marketing": VIEW,
+        "accountability": VIEW,
         "retention": VIEW,
         "subjects": VIEW,
         "incidents": VIEW,

@@ -8,4 +8,4 @@ class DsrConfig(AppConfig):
 
     def ready(self) -> None:
         # Admin-home panel, demo data and personal-data declarations register themselves.
-        from . import children, dashboard, demo, personal_data  # noqa: F401
+        from . import children, controls, dashboard, demo, personal_data  # noqa: F401

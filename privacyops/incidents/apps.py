@@ -8,4 +8,4 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Admin-home panel, demo data and personal-data declarations register themselves.
-        from . import dashboard, demo, personal_data  # noqa: F401
+        from . import controls, dashboard, demo, personal_data  # noqa: F401

@@ -7,6 +7,6 @@ class InventoryConfig(AppConfig):
     verbose_name = "Record of processing"
 
     def ready(self) -> None:
-        from . import dashboard, personal_data, signals  # noqa: F401  (registrations)
+        from . import controls, dashboard, personal_data, signals  # noqa: F401  (registrations)
 
         signals.connect()

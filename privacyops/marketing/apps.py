@@ -7,4 +7,4 @@ class MarketingConfig(AppConfig):
     verbose_name = "Marketing communications"
 
     def ready(self) -> None:
-        from . import dashboard, demo, personal_data  # noqa: F401  (registrations)
+        from . import controls, dashboard, demo, personal_data  # noqa: F401  (registrations)

@@ -9,7 +9,7 @@ class RetentionConfig(AppConfig):
     def ready(self) -> None:
         from privacyops.core import registry
 
-        from . import dashboard, demo, personal_data, services  # noqa: F401  (they register)
+        from . import controls, dashboard, demo, personal_data, services  # noqa: F401
 
         # erase() (and every DSR erasure built on it) honours legal holds through this.
         registry.register_hold_check(services.hold_reasons)

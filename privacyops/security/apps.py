@@ -7,4 +7,4 @@ class SecurityConfig(AppConfig):
     verbose_name = "Security and access evidence"
 
     def ready(self) -> None:
-        from . import checks, dashboard, demo, personal_data, receivers  # noqa: F401  (registrations)
+        from . import checks, controls, dashboard, demo, personal_data, receivers  # noqa: F401

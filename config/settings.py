@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "privacyops.marketing",
     "privacyops.dsr",
     "privacyops.incidents",
+    "privacyops.webhooks",
     "rest_framework",
     "drf_spectacular",
     "rest_framework_api_key",  # its AbstractAPIKey; its own APIKey table stays unused
@@ -319,6 +320,12 @@ API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
 API_EVENTS_MAX_BODY_BYTES = env.int("API_EVENTS_MAX_BODY_BYTES", default=16 * 1024 * 1024)
 # How long a rotated-out key keeps working, so the connected system can switch over.
 API_KEY_ROTATION_OVERLAP_HOURS = env.int("API_KEY_ROTATION_OVERLAP_HOURS", default=24)
+# Webhooks out (privacyops.webhooks): how long a recipient has to answer one attempt, how many
+# due deliveries the every-minute job takes, and whether http://127.0.0.1 is allowed (DEBUG and
+# tests only: everywhere else an endpoint must be https://).
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10.0)
+WEBHOOKS_BATCH_SIZE = env.int("WEBHOOKS_BATCH_SIZE", default=500)
+WEBHOOKS_ALLOW_LOCAL_HTTP = DEBUG
 
 LOGGING = {
     "version": 1,

@@ -20,3 +20,7 @@ from config.settings import *  # noqa: E402, F403  (the one settings module; ove
 
 # Tests create hundreds of users; PBKDF2's deliberate slowness is for production only.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Webhook tests run a real receiver on http://127.0.0.1 (production allows https:// only).
+WEBHOOKS_ALLOW_LOCAL_HTTP = True
+WEBHOOKS_TIMEOUT_SECONDS = 2.0

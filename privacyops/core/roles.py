@@ -21,7 +21,14 @@ ROLE_PERMISSIONS: dict[str, dict[str, str | frozenset[str]]] = {
         "security": ALL,
         "axes": ALL,
         "dsr": ALL,
+        # Marketing in full; consent receipts are append-only evidence (the admin refuses
+        # changes and deletions, even Legal's).
         "marketing": ALL,
+        # Accountability: the paragraphs are corrected and marked; stored reports are evidence.
+        "accountability.policyparagraph": ALL,
+        "accountability.accountabilityreport": VIEW,
+        # The disclosure log is evidence: recorded and its withholding decided, never deleted.
+        "disclosures": frozenset({"view", "add", "change"}),
         # Accountability: the paragraphs are corrected and marked; stored reports are evidence.
         "accountability.policyparagraph": ALL,
         "accountability.accountabilityreport": VIEW,
@@ -49,6 +56,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, str | frozenset[str]]] = {
         # Integration API: clients are deactivated, never deleted (the admin refuses); the
         # call log is evidence (read-only in the admin).
         "api": ALL,
+        # Webhooks out: endpoints are deactivated, never deleted (the admin refuses); events,
+        # deliveries and attempts are evidence (read-only; deliveries may be redelivered).
+        "webhooks": ALL,
     },
     AUDITOR: {
         "core": VIEW,
@@ -59,10 +69,13 @@ ROLE_PERMISSIONS: dict[str, dict[str, str | frozenset[str]]] = {
         "dsr": VIEW,
         "marketing": VIEW,
         "accountability": VIEW,
+        "disclosures": VIEW,
+        "accountability": VIEW,
         "retention": VIEW,
         "subjects": VIEW,
         "incidents": VIEW,
         "api": VIEW,
+        "webhooks": VIEW,
     },
     ACCOUNT_REPRESENTATIVE: {
         # Only the accounts assigned to them (privacyops.subjects.selectors.accounts_visible_to)

@@ -47,6 +47,10 @@ class AccessLoggedAdminMixin:
                 return None
         return subject
 
+    def access_log_detail_of(self, request, obj) -> dict | None:
+        """What else the entry for a look at `obj` records (e.g. the reason the viewer gave)."""
+        return None
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         if request.method == "GET" and response.status_code == 200:
@@ -58,6 +62,7 @@ class AccessLoggedAdminMixin:
                     obj=obj,
                     subject=self.access_log_subject_of(obj),
                     request=request,
+                    detail=self.access_log_detail_of(request, obj),
                 )
         return response
 

@@ -9,6 +9,8 @@ from .models import (
     AccountContact,
     ActivityEvent,
     ContactPoint,
+    CustomerAccessReport,
+    CustomerDataAccess,
     CustomerDataset,
     DataSubject,
     LicenseHolderChange,
@@ -127,4 +129,14 @@ registry.register(
 )
 registry.not_personal(
     AccountAssignment, reason="Links staff users to accounts; no data-subject data."
+)
+registry.not_personal(
+    CustomerDataAccess,
+    reason="Which staff member looked at which customer dataset, when and why (a reason and a "
+    "ticket or order reference): the record the customer's monthly report is made from; it "
+    "holds no data subject's data.",
+)
+registry.not_personal(
+    CustomerAccessReport,
+    reason="A customer's monthly count of staff looks at their hosted data and when it was sent.",
 )

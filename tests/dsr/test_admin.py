@@ -67,7 +67,7 @@ def test_days_left_in_colour(client, lena):
     due_in(20)
     html = client.get(LIST).content.decode()
     assert '<span class="po-days-left alert">2 overdue</span>' in html
-    assert '<span class="po-days-left alert">2</span>' in html
+    assert '<span class="po-days-left warn">2</span>' in html  # overdue red, last week amber
     assert '<span class="po-days-left warn">6</span>' in html
     assert '<span class="po-days-left ok">20</span>' in html
     assert "css/dashboard.css" in html

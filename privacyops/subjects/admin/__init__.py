@@ -6,4 +6,4 @@ matches through an index (an e-mail address, a login name, an IP address) or a n
 One module per area; importing the package registers them all.
 """
 
-from . import accounts, activity, people  # noqa: F401  (they register their admins)
+from . import accounts, activity, customer_access, people  # noqa: F401  (they register their admins)

@@ -9,6 +9,7 @@ from privacyops.core.admin_mixins import LargeTableAdmin
 from privacyops.security.admin_mixins import AccessLoggedAdminMixin
 
 from ..models import ActivityEvent, CustomerDataset
+from .customer_access import CustomerDataReasonMixin
 
 
 def _ip_or_none(text: str) -> str | None:
@@ -34,7 +35,8 @@ class ActivityEventAdmin(AccessLoggedAdminMixin, ReadOnlyRecordAdmin, LargeTable
         "page",
         "subject",
     )
-    list_filter = ("event_kind",)
+    # A date range is what lets PostgreSQL read only those months' partitions.
+    list_filter = (("occurred_at", admin.DateFieldListFilter), "event_kind")
     list_select_related = ("subject",)
     search_fields = ("login",)  # the real search is get_search_results
     search_help_text = "An exact login account name or IP address."
@@ -52,10 +54,11 @@ class ActivityEventAdmin(AccessLoggedAdminMixin, ReadOnlyRecordAdmin, LargeTable
 
 
 @admin.register(CustomerDataset)
-class CustomerDatasetAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
-    # Customer-Generated Data: every look is logged; a dataset holds many people, so the entry
-    # names the dataset rather than one subject.
+class CustomerDatasetAdmin(CustomerDataReasonMixin, AccessLoggedAdminMixin, admin.ModelAdmin):
+    # Customer-Generated Data: every look is logged with the reason asked for first; a dataset
+    # holds many people, so the entry names the dataset rather than one subject.
     access_log_subject = None
+    actions = ["export_datasets"]
     list_display = ("name", "account", "location", "approximate_records", "created_at")
     list_select_related = ("account",)
     search_fields = ("name",)

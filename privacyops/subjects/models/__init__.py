@@ -2,11 +2,13 @@
 
 One module per concern: people.py (data subjects, contact points, their change history),
 accounts.py (accounts, assignments, contacts, license-holder changes), activity.py (activity
-events, customer datasets).
+events, customer datasets), customer_access.py (who of the staff looked at a customer's data, and
+why; the customers' monthly reports).
 """
 
 from .accounts import Account, AccountAssignment, AccountContact, LicenseHolderChange
 from .activity import ActivityEvent, CustomerDataset
+from .customer_access import AccessReason, CustomerAccessReport, CustomerDataAccess
 from .people import (
     ADULT_AGE,
     MINOR_AGE_BANDS,
@@ -21,6 +23,7 @@ from .people import (
 
 __all__ = [
     "ADULT_AGE",
+    "AccessReason",
     "MINOR_AGE_BANDS",
     "Account",
     "AccountAssignment",
@@ -28,6 +31,8 @@ __all__ = [
     "ActivityEvent",
     "AgeBand",
     "ContactPoint",
+    "CustomerAccessReport",
+    "CustomerDataAccess",
     "CustomerDataset",
     "DataSubject",
     "LicenseHolderChange",

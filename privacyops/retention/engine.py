@@ -231,17 +231,30 @@ def held_keys(today=None) -> tuple[set[int], set[int]]:
     return subjects, accounts
 
 
-def held_rows(selection: Selection, *, today=None) -> models.QuerySet:
-    """Rows past their period that a hold keeps. The held keys are read first, so that the
-    count walks the (subject, date) index instead of the whole table."""
-    registration = selection.registration
+def held_keys_q(registration: Registration, today=None) -> Q:
+    """`held_q` with the held keys read first (few), so the database finds the held rows by
+    the (subject, date) index instead of probing every row."""
     subjects, accounts = held_keys(today)
     q = Q(pk__in=[])
     if registration.subject_path is not None and subjects:
         q |= Q(**{f"{_subject_key(registration)}__in": sorted(subjects)})
     if registration.account_path is not None and accounts:
         q |= Q(**{f"{_account_key(registration)}__in": sorted(accounts)})
-    return selection.expired.filter(q)
+    return q
+
+
+def held_rows(selection: Selection, *, today=None) -> models.QuerySet:
+    """Rows past their period that a hold keeps (counted walking the (subject, date) index)."""
+    return selection.expired.filter(held_keys_q(selection.registration, today))
+
+
+def stays_q(rule: RetentionRule, registration: Registration, *, now=None) -> Q:
+    """Among rows past the rule's cutoff, those the rule leaves where they are: out of its
+    scope, held (`held_keys_q`), or kept by a longer rule. The exact complement of `select`'s
+    disposable rows within the expired ones (what a month swap copies into the new month)."""
+    now = now or timezone.now()
+    held = held_keys_q(registration, timezone.localdate(now))
+    return ~(scope_q(rule, registration) & ~held & _kept_by_other_rules(rule, registration, now))
 
 
 def deletes_rows(action: str, registration: Registration) -> bool:
@@ -250,7 +263,7 @@ def deletes_rows(action: str, registration: Registration) -> bool:
     return registration.erasure == Strategy.DELETE_ROW
 
 
-def _fast_deletable(model) -> bool:
+def fast_deletable(model) -> bool:
     """No other table points at these rows, so one DELETE statement is all it takes."""
     return not any(
         rel.on_delete is not models.DO_NOTHING
@@ -263,7 +276,7 @@ def delete_window(qs: models.QuerySet, registration: Registration, window: Q) ->
     window = qs.filter(window)
     if registration.dispose is not None:
         return registration.dispose(window)
-    if _fast_deletable(qs.model):
+    if fast_deletable(qs.model):
         # Deliberately no pre/post_delete signals: the PurgeRun is the record of disposal.
         return window._raw_delete(window.db)
     # Rows other tables point at: Django's collector handles the cascade, per window.
@@ -383,6 +396,24 @@ def _key_from_json(model, column: str, value) -> tuple | None:
     return model._meta.get_field(column).to_python(at), pk
 
 
+def not_swapped_q(model, column: str, swapped: list) -> Q:
+    """Rows outside the [lower, upper) ranges of `swapped` (a checkpoint's swapped months,
+    adjacent ones merged so the database prunes partitions with one range each)."""
+    field = model._meta.get_field(column)
+    merged: list[list] = []
+    for lower, upper in sorted(swapped):
+        if merged and merged[-1][1] == lower:
+            merged[-1][1] = upper
+        else:
+            merged.append([lower, upper])
+    q = Q()
+    for lower, upper in merged:
+        q &= ~Q(
+            **{f"{column}__gte": field.to_python(lower), f"{column}__lt": field.to_python(upper)}
+        )
+    return q
+
+
 def windows(selection: Selection, state: dict, size: int, *, cutoff):
     """The windows still to do from `state`: (filter of the window's rows, checkpoint after it).
 
@@ -396,8 +427,11 @@ def windows(selection: Selection, state: dict, size: int, *, cutoff):
             yield Q(pk__gte=lo, pk__lt=hi), {"next": hi}
         return
     model, column = selection.registration.model, state["column"]
+    # Months a swap already replaced hold only rows this rule keeps: never walked again.
+    skip = not_swapped_q(model, column, state.get("swapped") or [])
     ordered = (
         model._base_manager.filter(_date_q(model, column, cutoff))
+        .filter(skip)
         .order_by(column, "pk")
         .values_list(column, "pk")
     )
@@ -407,7 +441,7 @@ def windows(selection: Selection, state: dict, size: int, *, cutoff):
         rest = ordered.filter(_after(column, after)) if after else ordered
         # The last row of this window: `size` rows on along the clock index (index only).
         end = next(iter(rest[size - 1 : size]), None)
-        window = _after(column, after) if after else Q()
+        window = (_after(column, after) if after else Q()) & skip
         if end is None:
             window &= _date_q(model, column, cutoff)
             done = True

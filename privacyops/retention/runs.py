@@ -20,7 +20,7 @@ from privacyops.core import registry
 from privacyops.core import services as core_services
 from privacyops.core.models import JobRun
 
-from . import engine, selectors
+from . import engine, partition_swap, selectors
 from .journal import purge_journal
 from .leases import (
     LeaseLost,
@@ -157,30 +157,50 @@ def _purge_registration(*, run: PurgeRun, rule: RetentionRule, registration, tok
     salt = registry.hash_salt()
     counter = "rows_deleted" if delete else "rows_anonymised"
     renewed = time.monotonic()
+
+    def renew() -> None:
+        nonlocal renewed
+        if time.monotonic() - renewed > lease_seconds() / 3:
+            rule_renew(rule=rule, token=token)
+            renewed = time.monotonic()
+
+    def commit(progress: dict, done: int) -> None:
+        state.update(progress)
+        setattr(run, counter, getattr(run, counter) + done)
+        # The checkpoint and the counts commit with the window's (or month's) own disposal,
+        # and only while this run still holds the rule's lease (else it all rolls back).
+        if not PurgeRun.objects.filter(pk=run.pk, rule__lease_owner=token).update(
+            checkpoint=run.checkpoint, **{counter: F(counter) + done}
+        ):
+            raise LeaseLost(rule.code)
+        if run.job_run_id:  # the admin home shows a long purge moving, window by window
+            JobRun.objects.filter(pk=run.job_run_id).update(
+                progress_done=run.rows_deleted + run.rows_anonymised
+            )
+
+    # Whole months past the cutoff, where the table is partitioned by the clock: swapped.
+    for month in partition_swap.months_to_swap(
+        rule, registration, run.action, state, cutoff=run.cutoff
+    ):
+        with transaction.atomic():
+            _window_settings()
+            renew()
+            done = partition_swap.month_swap(
+                rule=rule, registration=registration, month=month, now=now
+            )
+            commit({"swapped": [*(state.get("swapped") or []), month.key]}, done)
+        _pause()
     for window, progress in engine.windows(selection, state, _window_size(), cutoff=run.cutoff):
         with transaction.atomic():
             _window_settings()
-            if time.monotonic() - renewed > lease_seconds() / 3:
-                rule_renew(rule=rule, token=token)
-                renewed = time.monotonic()
+            renew()
             if delete:
                 done = engine.delete_window(selection.disposable, registration, window)
             else:
                 done = engine.anonymise_window(
                     selection.disposable, registration, window, salt=salt
                 )
-            state.update(progress)
-            setattr(run, counter, getattr(run, counter) + done)
-            # The checkpoint and the counts commit with the window's own deletion, and only
-            # while this run still holds the rule's lease (else the window rolls back).
-            if not PurgeRun.objects.filter(pk=run.pk, rule__lease_owner=token).update(
-                checkpoint=run.checkpoint, **{counter: F(counter) + done}
-            ):
-                raise LeaseLost(rule.code)
-            if run.job_run_id:  # the admin home shows a long purge moving, window by window
-                JobRun.objects.filter(pk=run.job_run_id).update(
-                    progress_done=run.rows_deleted + run.rows_anonymised
-                )
+            commit(progress, done)
         _pause()
 
 

@@ -1,0 +1,202 @@
+"""Purging activity events month by month: whole months past the cutoff are swapped (PostgreSQL,
+partitioned), the month at the cutoff edge and every stray go through windows; the result is
+exactly the windows' result on any database."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from privacyops.core import registry
+from privacyops.retention import engine, partition_swap, services
+from privacyops.retention.models import PurgeRun, RetentionRule
+from privacyops.subjects import partitions
+from privacyops.subjects.models import ActivityEvent, DataSubject
+from tests.factories import ActivityEventFactory, DataSubjectFactory
+
+from .conftest import months_ago
+
+pytestmark = pytest.mark.django_db
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="monthly partitions are PostgreSQL's"
+)
+LABEL = "subjects.ActivityEvent"
+
+
+def _partitioned() -> bool:
+    return partitions.is_partitioned()
+
+
+def _at(subject, when, **kwargs):
+    return ActivityEventFactory(subject=subject, occurred_at=when, **kwargs).pk
+
+
+@pytest.fixture
+def world(events_rule, legal):
+    """Partitions for the last 30 months (PostgreSQL), people of every kind the purge must tell
+    apart, and events in whole months past the cutoff, at the cutoff's edge and fresh."""
+    now = timezone.now()
+    cutoff = events_rule.cutoff(now)
+    if _partitioned():
+        partitions.partitions_ensure(now=months_ago(30), ahead=33)
+    RetentionRule.objects.create(
+        code="leads-24",
+        name="Leads' activity: 24 months",
+        target_model=LABEL,
+        subject_kinds="lead",
+        clock=RetentionRule.Clock.COLLECTED_AT,
+        period_count=24,
+        period_unit="months",
+        action="delete",
+        legal_basis="Sales disputes",
+    )
+    held, restricted = DataSubjectFactory(), DataSubjectFactory()
+    services.legal_hold_place(by=legal, matter="Dispute", reason="evidence", subject=held)
+    DataSubject.objects.filter(pk=restricted.pk).update(processing_restricted_at=now)
+    plain, lead = DataSubjectFactory(), DataSubjectFactory(kind="lead")
+    ids = {"kept": set(), "gone": set(), "fresh": set()}
+    for months in (15, 16, 18, 20, 26):
+        for person in (held, restricted):
+            ids["kept"].add(_at(person, months_ago(months)))
+        ids["gone"].add(_at(plain, months_ago(months)))
+        ids["gone"].add(_at(plain, months_ago(months, days=1)))
+        ids["kept" if months < 24 else "gone"].add(_at(lead, months_ago(months)))
+        ids["gone"].add(_at(None, months_ago(months)))
+    ids["gone"].add(_at(plain, cutoff))  # the edge month: on the cutoff itself
+    ids["fresh"].add(_at(plain, cutoff + datetime.timedelta(days=1)))
+    ids["fresh"].add(_at(held, months_ago(2)))
+    ids["gone"].add(_at(plain, months_ago(40)))  # older than every partition: a stray
+    return {"cutoff": cutoff, "ids": ids, "held": held, "restricted": restricted}
+
+
+def _remaining() -> set[int]:
+    return set(ActivityEvent.objects.values_list("pk", flat=True))
+
+
+def _whole_months(cutoff) -> list[partitions.Partition]:
+    return [p for p in partitions.month_partitions() if p.upper <= cutoff]
+
+
+def test_the_purge_keeps_exactly_held_restricted_and_longer_rule_rows(events_rule, world):
+    """On every database; on PostgreSQL the whole months are swapped, the rest windowed."""
+    ids = world["ids"]
+    registration = registry.registration_for(ActivityEvent)
+    selection = engine.select(events_rule, registration, cutoff=world["cutoff"])
+    assert set(selection.disposable.values_list("pk", flat=True)) == ids["gone"]
+    months = _whole_months(world["cutoff"])
+
+    run = services.retention_rule_run(rule=events_rule)
+
+    assert run.status == PurgeRun.Status.SUCCEEDED, run.errors
+    assert _remaining() == ids["kept"] | ids["fresh"]
+    assert run.rows_deleted == len(ids["gone"])
+    assert run.rows_skipped_held == 10  # five months each of the held and the restricted
+    state = run.checkpoint[LABEL]
+    assert state["done"]
+    if _partitioned():
+        assert state["swapped"] == [m.key for m in map(partition_swap.Month, months)]
+        assert len(months) >= 12
+        # The same partitions, by name and range, now holding only what stays.
+        assert _whole_months(world["cutoff"]) == months
+    else:
+        assert "swapped" not in state
+
+
+def test_the_swap_copies_exactly_the_complement_of_the_disposable_rows(events_rule, world):
+    registration = registry.registration_for(ActivityEvent)
+    selection = engine.select(events_rule, registration, cutoff=world["cutoff"])
+    expired = set(selection.expired.values_list("pk", flat=True))
+    stays = set(
+        selection.expired.filter(engine.stays_q(events_rule, registration)).values_list(
+            "pk", flat=True
+        )
+    )
+    disposable = set(selection.disposable.values_list("pk", flat=True))
+    assert stays | disposable == expired and not stays & disposable
+    assert stays == world["ids"]["kept"]
+
+
+@postgresql_only
+def test_a_failure_mid_swap_leaves_that_month_untouched_and_the_next_run_finishes(
+    events_rule, world, monkeypatch
+):
+    ids, cutoff = world["ids"], world["cutoff"]
+    months = _whole_months(cutoff)
+    real_attach, calls = partition_swap.attach, []
+
+    def attach_then_fail(cursor, **kwargs):
+        calls.append(kwargs["month"])
+        if len(calls) > 1:  # the second month dies after its old partition was detached
+            raise RuntimeError("injected: the database went away mid-swap")
+        real_attach(cursor, **kwargs)
+
+    monkeypatch.setattr(partition_swap, "attach", attach_then_fail)
+    by_month = {
+        m.name: set(
+            ActivityEvent.objects.filter(
+                occurred_at__gte=m.lower, occurred_at__lt=m.upper
+            ).values_list("pk", flat=True)
+        )
+        for m in months
+    }
+    failed = services.retention_rule_run(rule=events_rule)
+
+    assert failed.status == PurgeRun.Status.FAILED and "injected" in failed.errors
+    first, second = calls[0].partition, calls[1].partition
+    assert failed.checkpoint[LABEL]["swapped"] == [partition_swap.Month(first).key]
+    assert [p.name for p in _whole_months(cutoff)] == [m.name for m in months]
+    remaining = _remaining()
+    # The first month was swapped (its disposable rows gone, counted); the second, untouched.
+    assert failed.rows_deleted == len(by_month[first.name] - remaining)
+    assert by_month[first.name] - remaining == by_month[first.name] & ids["gone"]
+    assert by_month[second.name] <= remaining
+
+    monkeypatch.undo()
+    finished = services.retention_rule_run(rule=events_rule)
+    assert finished.status == PurgeRun.Status.SUCCEEDED, finished.errors
+    assert _remaining() == ids["kept"] | ids["fresh"]
+    assert failed.rows_deleted + finished.rows_deleted == len(ids["gone"])
+
+
+@postgresql_only
+def test_the_edge_month_and_strays_go_through_windows(events_rule, world, settings):
+    settings.RETENTION_WINDOW_SIZE = 1
+    cutoff = world["cutoff"]
+    edge = partitions.month_start(cutoff)
+    run = services.retention_rule_run(rule=events_rule)
+    state = run.checkpoint[LABEL]
+    swapped_lowers = {datetime.datetime.fromisoformat(lo) for lo, _ in state["swapped"]}
+    assert edge not in swapped_lowers
+    assert state["done"] and state["after"] is not None
+    # Windows walked only what no swap replaced: the stray 40 months back and the edge month.
+    assert not ActivityEvent.objects.filter(occurred_at__lte=cutoff).exclude(
+        pk__in=world["ids"]["kept"]
+    )
+    assert partitions.default_partition_rows() == 0
+
+
+@postgresql_only
+def test_a_resumed_run_does_not_swap_its_months_again(events_rule, world):
+    registration = registry.registration_for(ActivityEvent)
+    action = events_rule.action
+    todo = partition_swap.months_to_swap(
+        events_rule, registration, action, {}, cutoff=world["cutoff"]
+    )
+    assert [m.partition for m in todo] == _whole_months(world["cutoff"])
+    state = {"swapped": [m.key for m in todo[:3]]}
+    rest = partition_swap.months_to_swap(
+        events_rule, registration, action, state, cutoff=world["cutoff"]
+    )
+    assert rest == todo[3:]
+
+
+def test_only_deleting_rules_on_a_partitioned_clock_swap(events_rule):
+    registration = registry.registration_for(ActivityEvent)
+    anonymising = partition_swap.swap_column(events_rule, registration, "anonymise")
+    deleting = partition_swap.swap_column(events_rule, registration, events_rule.action)
+    # Activity events are erased by deleting the row, whatever the action's name.
+    assert anonymising == deleting
+    assert deleting == ("occurred_at" if _partitioned() else None)
+    subjects = registry.registration_for(DataSubject)
+    assert partition_swap.swap_column(events_rule, subjects, "delete") is None

@@ -143,8 +143,11 @@ def access_package_build(*, package_id: int, worker: str = "") -> AccessPackage:
 
 
 def _partial_files_remove(package: AccessPackage) -> None:
-    for partial in _private_dir().glob(f"{package.request_id}-{package.pk}-*.part"):
-        partial.unlink(missing_ok=True)
+    """The files a build that never finished wrote: a partial one, or the whole file whose
+    name the package never recorded (the worker died between writing and recording it)."""
+    for partial in _private_dir().glob(f"{package.request_id}-{package.pk}-*"):
+        if partial.name != package.stored_as:
+            partial.unlink(missing_ok=True)
 
 
 def _access_package_lost(package: AccessPackage) -> AccessPackage:

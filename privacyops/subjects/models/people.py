@@ -73,6 +73,20 @@ class DataSubject(models.Model):
         unique=True,
         help_text="The account name this person logs into the Applications with.",
     )
+    # The connected system's own identifier (the CRM's contact id), one per source: how the
+    # API's upsert finds the person again and how webhooks name the person to that system.
+    external_source = models.CharField(
+        "source system",
+        max_length=100,
+        blank=True,
+        help_text="The connected system (API client) whose identifier this is, e.g. “CRM”.",
+    )
+    external_id = models.CharField(
+        "identifier in the source system",
+        max_length=100,
+        blank=True,
+        help_text="The source system's own id of this person (unique per source).",
+    )
     birth_date = models.DateField("declared birth date", null=True, blank=True)
     age_band = models.CharField(
         "declared age band", max_length=10, choices=AgeBand.choices, blank=True
@@ -103,6 +117,13 @@ class DataSubject(models.Model):
             models.Index(fields=["age_band"], name="subjects_age_band"),
             models.Index(fields=["last_activity_at"], name="subjects_last_activity"),
             models.Index(fields=["-created_at", "-id"], name="subjects_created_order"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_source", "external_id"],
+                condition=~Q(external_id=""),
+                name="subjects_external_id_per_source",
+            )
         ]
 
     def __str__(self) -> str:

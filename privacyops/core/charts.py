@@ -92,7 +92,8 @@ def nice_ceiling(value: float) -> float:
 
 
 def render_svg(chart: Chart) -> str:
-    legend_rows = math.ceil(len(chart.series) / 3) if chart.stacked else 0
+    positions = legend_positions([s.label for s in chart.series]) if chart.stacked else []
+    legend_rows = 1 + int((positions[-1][1] - HEIGHT) // LEGEND_ROW) if positions else 0
     height = HEIGHT + legend_rows * LEGEND_ROW
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     top = chart.scale_top()
@@ -141,17 +142,28 @@ def render_svg(chart: Chart) -> str:
                 f'<text x="{x + bar_w / 2:.2f}" y="{base_y + 14}" text-anchor="middle" '
                 f'font-size="10" fill="#555">{escape(category)}</text>'
             )
-    for s_index, series in enumerate(chart.series if chart.stacked else ()):
-        row, column = divmod(s_index, 3)
-        x, y = LEFT + column * (plot_w / 3), HEIGHT + row * LEGEND_ROW
+    for s_index, (x, y) in enumerate(positions):
         out.append(
             f'<rect x="{x:.1f}" y="{y:.1f}" width="10" height="10" '
             f'fill="{PALETTE[s_index % len(PALETTE)]}"/>'
             f'<text x="{x + 14:.1f}" y="{y + 9:.1f}" font-size="10" fill="#333">'
-            f"{escape(series.label)}</text>"
+            f"{escape(chart.series[s_index].label)}</text>"
         )
     out.append("</svg>")
     return "".join(out)
+
+
+def legend_positions(labels: list[str]) -> list[tuple[float, float]]:
+    """Where each legend entry goes below the plot: left to right, wrapping to a new row
+    when the next label (about 6 units a character at font size 10) would not fit."""
+    positions, x, y = [], float(LEFT), float(HEIGHT)
+    for label in labels:
+        width = 14 + 6 * len(label) + 12
+        if x > LEFT and x + width > WIDTH - RIGHT:
+            x, y = float(LEFT), y + LEGEND_ROW
+        positions.append((x, y))
+        x += width
+    return positions
 
 
 # --- Months ----------------------------------------------------------------------------------

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
 
-from . import selectors
+from . import charts, selectors
 from .charts import Chart
 
 
@@ -47,6 +48,14 @@ class Panel:
         return mark_safe(self.chart.svg()) if self.chart else ""
 
 
+def _per_month(rows: QuerySet, field_name: str, months: list[datetime.date]) -> QuerySet:
+    start = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time.min))
+    month = Trunc(
+        field_name, "month", output_field=DateField(), tzinfo=timezone.get_current_timezone()
+    )
+    return rows.filter(**{f"{field_name}__gte": start}).annotate(month=month)
+
+
 def monthly_counts(
     rows: QuerySet, field_name: str, months: list[datetime.date], *, total: str = ""
 ) -> list[int]:
@@ -55,19 +64,49 @@ def monthly_counts(
     counted by the database in one query."""
     if not months:
         return []
-    start = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time.min))
-    month = Trunc(
-        field_name, "month", output_field=DateField(), tzinfo=timezone.get_current_timezone()
-    )
     counted = (
-        rows.filter(**{f"{field_name}__gte": start})
-        .annotate(month=month)
+        _per_month(rows, field_name, months)
         .values("month")
         .annotate(n=Sum(total) if total else Count("pk"))
         .order_by()
     )
     found = {row["month"]: row["n"] or 0 for row in counted}
     return [int(found.get(m, 0)) for m in months]
+
+
+def monthly_counts_by(
+    rows: QuerySet, field_name: str, months: list[datetime.date], *, by: str
+) -> dict[str, list[int]]:
+    """`monthly_counts` for each value of `by` (e.g. each right exercised), in one query;
+    values with no row in those months are left out."""
+    if not months:
+        return {}
+    counted = (
+        _per_month(rows, field_name, months).values("month", by).annotate(n=Count("pk")).order_by()
+    )
+    found: dict[str, dict] = {}
+    for row in counted:
+        found.setdefault(row[by], {})[row["month"]] = row["n"]
+    return {key: [per.get(m, 0) for m in months] for key, per in found.items()}
+
+
+def chart_months(count: int = 12) -> list[datetime.date]:
+    """The months the home's charts show: the last twelve, this one included."""
+    return charts.month_starts(timezone.localdate(), count)
+
+
+def monthly_chart(
+    title: str, months: list[datetime.date], series: list[tuple[str, list[float]]], **options
+) -> Chart:
+    """A chart of one value per month for each (label, values) of `series`."""
+    return Chart(
+        title=title,
+        categories=tuple(charts.month_label(m) for m in months),
+        series=tuple(charts.Series(label, tuple(values)) for label, values in series),
+        total_label=str(options.pop("total_label", _("Total"))),
+        category_label=str(options.pop("category_label", _("Month"))),
+        **options,
+    )
 
 
 PanelBuilder = Callable[[object], Panel | None]

@@ -1,11 +1,13 @@
 """The admin home's panels about privacy requests: open requests, and their fulfilment."""
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from privacyops.core import dashboard
 
-from . import selectors
+from . import selectors, statistics
 from .lifecycle import LABELS, OPEN, State
+from .models import RequestType
 
 
 @dashboard.register_panel
@@ -77,4 +79,76 @@ def fulfilment_panel(user) -> dashboard.Panel | None:
         link_url=reverse("admin:dsr_requestoutcome_changelist"),
         link_label="Response times",
         order=210,
+    )
+
+
+# --- Charts over the last twelve months (figures from privacyops.dsr.statistics) -------------
+
+
+def _by_right(title: str, counts: dict[str, list[int]], months) -> dashboard.Chart:
+    series = [(str(label), counts[code]) for code, label in RequestType.choices if code in counts]
+    return dashboard.monthly_chart(title, months, series or [(_("Requests"), [0] * len(months))])
+
+
+@dashboard.register_panel
+def requests_received_chart(user) -> dashboard.Panel | None:
+    if not user.has_perm("dsr.view_requestoutcome"):
+        return None
+    months = dashboard.chart_months()
+    return dashboard.Panel(
+        title=_("Privacy requests received per month, by right"),
+        chart=_by_right(
+            _("Privacy requests received per month, by right"),
+            statistics.received_per_month_by_right(months=months),
+            months,
+        ),
+        link_url=reverse("admin:dsr_requestoutcome_statistics"),
+        link_label=_("Request statistics"),
+        order=220,
+    )
+
+
+@dashboard.register_panel
+def requests_closed_chart(user) -> dashboard.Panel | None:
+    if not user.has_perm("dsr.view_requestoutcome"):
+        return None
+    months = dashboard.chart_months()
+    return dashboard.Panel(
+        title=_("Privacy requests closed per month, by right"),
+        chart=_by_right(
+            _("Privacy requests closed per month, by right"),
+            statistics.closed_per_month_by_right(months=months),
+            months,
+        ),
+        link_url=reverse("admin:dsr_requestoutcome_statistics"),
+        link_label=_("Request statistics"),
+        order=221,
+    )
+
+
+@dashboard.register_panel
+def on_time_chart(user) -> dashboard.Panel | None:
+    if not user.has_perm("dsr.view_requestoutcome"):
+        return None
+    months = dashboard.chart_months()
+    answered, on_time = statistics.on_time_per_month(months=months)
+    shares = [round(100 * ok / n) if n else 0 for ok, n in zip(on_time, answered, strict=True)]
+    title = _("Share of requests answered within the legal deadline, per month")
+    return dashboard.Panel(
+        title=title,
+        chart=dashboard.monthly_chart(
+            title,
+            months,
+            [(_("Answered in time"), shares)],
+            unit="%",
+            max_value=100,
+            blank=frozenset(i for i, n in enumerate(answered) if not n),
+            description=_(
+                "Refusals and redirections count as answers; months with none are blank."
+            ),
+        ),
+        facts=[(_("Answered in these twelve months"), str(sum(answered)))],
+        link_url=reverse("admin:dsr_requestoutcome_statistics"),
+        link_label=_("Request statistics"),
+        order=222,
     )

@@ -12,6 +12,8 @@ from django.db.models import Avg, Count, DateField, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, Trunc
 from django.utils import timezone
 
+from privacyops.core.dashboard import monthly_counts, monthly_counts_by
+
 from .lifecycle import State
 from .models import PrivacyRequest, RequestOutcome
 
@@ -260,3 +262,26 @@ def years_with_requests() -> list[int]:
     received = PrivacyRequest.objects.datetimes("received_at", "year")
     closed = RequestOutcome.objects.datetimes("completed_at", "year")
     return sorted({d.year for d in received} | {d.year for d in closed}, reverse=True)
+
+
+# --- Per month, for the admin home's charts --------------------------------------------------
+
+
+def received_per_month_by_right(*, months: list[datetime.date]) -> dict[str, list[int]]:
+    rows = PrivacyRequest.objects.exclude(state=State.DUPLICATE)
+    return monthly_counts_by(rows, "received_at", months, by="request_type")
+
+
+def closed_per_month_by_right(*, months: list[datetime.date]) -> dict[str, list[int]]:
+    return monthly_counts_by(
+        RequestOutcome.objects.all(), "completed_at", months, by="request_type"
+    )
+
+
+def on_time_per_month(*, months: list[datetime.date]) -> tuple[list[int], list[int]]:
+    """(answered, of which within the deadline) for each month."""
+    answered = answered_outcomes()
+    return (
+        monthly_counts(answered, "completed_at", months),
+        monthly_counts(answered.filter(on_time=True), "completed_at", months),
+    )

@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from privacyops.core import dashboard
 
 from . import selectors
+from .models import PurgeRun
 
 
 @dashboard.register_panel
@@ -47,4 +49,34 @@ def retention_panel(user) -> dashboard.Panel | None:
         link_url=reverse("admin:retention_purgerun_changelist"),
         link_label="Purge runs (proof of disposition)",
         order=600,
+    )
+
+
+@dashboard.register_panel
+def purge_volume_chart(user) -> dashboard.Panel | None:
+    """Records disposed of by purge runs per month over the last twelve (deleted, anonymised)."""
+    if not user.has_perm("retention.view_purgerun"):
+        return None
+    months = dashboard.chart_months()
+    runs = PurgeRun.objects.all()
+    title = _("Records disposed of by retention purges per month")
+    return dashboard.Panel(
+        title=title,
+        chart=dashboard.monthly_chart(
+            title,
+            months,
+            [
+                (
+                    _("Deleted"),
+                    dashboard.monthly_counts(runs, "started_at", months, total="rows_deleted"),
+                ),
+                (
+                    _("Anonymised"),
+                    dashboard.monthly_counts(runs, "started_at", months, total="rows_anonymised"),
+                ),
+            ],
+        ),
+        link_url=reverse("admin:retention_purgerun_changelist"),
+        link_label=_("Purge runs (proof of disposition)"),
+        order=610,
     )

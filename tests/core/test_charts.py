@@ -135,3 +135,16 @@ def test_monthly_counts_in_the_site_time_zone():
         8,
         0,
     ]
+
+
+def test_legend_wraps_long_labels_inside_the_width():
+    labels = ["Restriction of processing (Art. 18)", "Marketing opt-out (Art. 21(2))", "Access"]
+    positions = charts.legend_positions(labels)
+    assert positions[0] == (charts.LEFT, charts.HEIGHT)
+    assert positions[1][1] == charts.HEIGHT + charts.LEGEND_ROW  # no room: a new row
+    for (x, _y), label in zip(positions, labels, strict=True):
+        assert x + 14 + 6 * len(label) <= charts.WIDTH
+    chart = Chart("x", ("a",), tuple(Series(label, (1,)) for label in labels))
+    root = ET.fromstring(chart.svg())
+    height = float(root.get("viewBox").split()[3])
+    assert height >= positions[-1][1] + 10

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "privacyops.subjects",
     "privacyops.retention",
     "privacyops.marketing",
+    "privacyops.disclosures",
     "privacyops.dsr",
     "privacyops.incidents",
     "privacyops.webhooks",

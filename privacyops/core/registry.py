@@ -57,6 +57,9 @@ class Registration:
     # The date a named retention clock runs from on this kind of record, where the record has
     # one of its own (a subscription's opt-out date for the "opted_out" clock).
     clocks: dict[str, str] = field(default_factory=dict)
+    # Which of the subject's rows the access export shows, where the law lets some be withheld
+    # (a disclosure Legal withheld, with its logged reason); erasure still sees every row.
+    export_only: models.Q | None = None
 
     @property
     def label(self) -> str:
@@ -99,6 +102,7 @@ def register(
     account_path: str | None = None,
     dispose: Callable[[models.QuerySet], int] | None = None,
     clocks: dict[str, str] | None = None,
+    export_only: models.Q | None = None,
 ) -> Registration:
     if category not in CATEGORY_NAMES:
         raise ValueError(f"Unknown information category {category!r}")
@@ -115,6 +119,7 @@ def register(
         account_path=account_path,
         dispose=dispose,
         clocks=dict(clocks or {}),
+        export_only=export_only,
     )
     _registrations[model._meta.label] = registration
     return registration
@@ -183,7 +188,10 @@ def personal_data_for(subject) -> dict:
     """
     result: dict[str, dict[str, list[dict]]] = {name: {} for name in CATEGORY_NAMES.values()}
     for registration in registrations():
-        rows = registration.rows_of(subject).values(*registration.export_fields)
+        rows = registration.rows_of(subject)
+        if registration.export_only is not None:
+            rows = rows.filter(registration.export_only)
+        rows = rows.values(*registration.export_fields)
         data = [{key: jsonable(value) for key, value in row.items()} for row in rows]
         if data:
             result[CATEGORY_NAMES[registration.category]][registration.title] = data

@@ -24,9 +24,6 @@ ROLE_PERMISSIONS: dict[str, dict[str, str | frozenset[str]]] = {
         # Marketing in full; consent receipts are append-only evidence (the admin refuses
         # changes and deletions, even Legal's).
         "marketing": ALL,
-        # Accountability: the paragraphs are corrected and marked; stored reports are evidence.
-        "accountability.policyparagraph": ALL,
-        "accountability.accountabilityreport": VIEW,
         # The disclosure log is evidence: recorded and its withholding decided, never deleted.
         "disclosures": frozenset({"view", "add", "change"}),
         # Accountability: the paragraphs are corrected and marked; stored reports are evidence.
@@ -68,7 +65,6 @@ ROLE_PERMISSIONS: dict[str, dict[str, str | frozenset[str]]] = {
         "axes": VIEW,
         "dsr": VIEW,
         "marketing": VIEW,
-        "accountability": VIEW,
         "disclosures": VIEW,
         "accountability": VIEW,
         "retention": VIEW,

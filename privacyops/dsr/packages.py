@@ -20,7 +20,13 @@ from django.utils.text import slugify
 
 from privacyops.core import registry
 from privacyops.core.spreadsheets import cell_safe
+from privacyops.disclosures.selectors import disclosures_for_access_package
 from privacyops.inventory.models import InformationCategory, ProcessingActivity
+from privacyops.inventory.selectors import (
+    policy_versions_between,
+    transfer_safeguards_for,
+    vendors_for,
+)
 from privacyops.security.models import AccessLogEntry
 from privacyops.security.services import access_log_record
 
@@ -81,9 +87,40 @@ def processing_explained(category_names: list[str]) -> list[ProcessingActivity]:
     )
 
 
+def recipients_and_history(*, subject, category_names: list[str]) -> dict:
+    """Art. 15(1)(c) and 15(2), and the policies: the vendors the data went to, the safeguards
+    of transfers outside the EEA, the disclosures Legal did not withhold, and the privacy-policy
+    versions in force since the subject's data was first recorded. JSON-ready."""
+    today = timezone.localdate()
+    first = timezone.localdate(subject.created_at) if subject.created_at else today
+    vendors = vendors_for(category_names) if category_names else []
+    return {
+        "recipients": [
+            {
+                "recipient": v.name,
+                "recipient_category": v.recipient_category.name,
+                "service": v.service,
+                "country": v.country,
+            }
+            for v in vendors
+        ],
+        "transfer_safeguards": transfer_safeguards_for(category_names) if category_names else [],
+        "disclosures": disclosures_for_access_package(subject=subject),
+        "policy_versions": [
+            {
+                "version": p.version,
+                "effective_from": p.effective_from.isoformat(),
+                "url": p.url,
+            }
+            for p in policy_versions_between(start=first, end=today)
+        ],
+    }
+
+
 def access_package_build(*, subject, reference: str = "") -> AccessPackage:
     data = registry.personal_data_for(subject)
     held = {name: rows for name, rows in data["categories"].items() if rows}
+    data["article_15"] = recipients_and_history(subject=subject, category_names=list(held))
     counts = {name: sum(len(r) for r in rows.values()) for name, rows in held.items()}
     generated = timezone.now()
     summary = render_to_string(
@@ -96,6 +133,7 @@ def access_package_build(*, subject, reference: str = "") -> AccessPackage:
             "held": held,
             "counts": counts,
             "activities": processing_explained(list(held)),
+            "article_15": data["article_15"],
             "rights": RIGHTS,
         },
     )

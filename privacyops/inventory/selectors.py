@@ -22,6 +22,19 @@ def policy_version_in_force(*, on: datetime.date) -> PolicyVersion | None:
     return PolicyVersion.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
 
 
+def policy_version_next(*, after: datetime.date) -> PolicyVersion | None:
+    """The version announced to take effect after that day, if any (the earliest)."""
+    return PolicyVersion.objects.filter(effective_from__gt=after).order_by("effective_from").first()
+
+
+def policy_versions_between(*, start: datetime.date, end: datetime.date) -> list[PolicyVersion]:
+    """Every version in force at some time from `start` to `end`: the one in force on `start`
+    and each that took effect after it, oldest first (the access package's list)."""
+    first = policy_version_in_force(on=start)
+    later = PolicyVersion.objects.filter(effective_from__gt=start, effective_from__lte=end)
+    return ([first] if first else []) + list(later.order_by("effective_from"))
+
+
 def record_of_processing() -> QuerySet[ProcessingActivity]:
     """Every activity with what the Art. 30 record prints about it, in a fixed number of queries."""
     return ProcessingActivity.objects.prefetch_related(
@@ -46,12 +59,21 @@ def record_of_processing() -> QuerySet[ProcessingActivity]:
 
 
 def vendors_for(categories: Iterable) -> QuerySet[Vendor]:
-    """Vendors that receive data of these information categories (given as InformationCategory
-    rows, their codes or their names, e.g. the registry's "personal-information")."""
+    """Vendors that receive data of these information categories, or (when the elements they
+    receive are not recorded) serve a processing activity in operation that processes them
+    (categories given as InformationCategory rows,
+    their codes or their names, e.g. the registry's "personal-information")."""
     keys = [c.code if isinstance(c, InformationCategory) else str(c) for c in categories]
     chosen = InformationCategory.objects.filter(Q(code__in=keys) | Q(name__in=keys)).values("pk")
+    # Named as receiving such data; a vendor whose data elements are not recorded counts when
+    # it serves an activity in operation that processes such data.
+    serving = Q(
+        data_elements__isnull=True,
+        activities__is_active=True,
+        activities__data_elements__category__in=chosen,
+    )
     return (
-        Vendor.objects.filter(data_elements__category__in=chosen)
+        Vendor.objects.filter(Q(data_elements__category__in=chosen) | serving)
         .select_related("adequacy_decision", "recipient_category")
         .distinct()
         .order_by("name")

@@ -1,7 +1,9 @@
-"""The public pages of the record: the sub-processor list and the cookie declaration."""
+"""The public pages of the record: the sub-processor list, the cookie declaration and the
+privacy policy in force."""
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from . import selectors
@@ -30,3 +32,11 @@ def cookie_declaration_json(request):
     # The Sites embed it from their own origin.
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+@require_GET
+def privacy_policy(request):
+    """The policy in force today and the date of its last update (the policy's own promise)."""
+    policy = selectors.policy_version_in_force(on=timezone.localdate())
+    upcoming = selectors.policy_version_next(after=timezone.localdate())
+    return render(request, "inventory/policy.html", {"policy": policy, "upcoming": upcoming})

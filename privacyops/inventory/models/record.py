@@ -213,6 +213,13 @@ class PolicyVersion(models.Model):
     url = models.URLField("published at", blank=True)
     summary_of_changes = models.TextField("summary of changes", blank=True)
     text = models.TextField("full text", blank=True)
+    material_change = models.BooleanField(
+        "material change",
+        default=False,
+        db_index=True,
+        help_text="Tick when the change matters to the people it covers: notices go to every "
+        "customer account's contacts and to current subscribers before the effective date.",
+    )
 
     class Meta:
         verbose_name = "privacy-policy version"

@@ -250,10 +250,11 @@ def held_rows(selection: Selection, *, today=None) -> models.QuerySet:
 
 def stays_q(rule: RetentionRule, registration: Registration, *, now=None) -> Q:
     """Among rows past the rule's cutoff, those the rule leaves where they are: out of its
-    scope, held (`held_keys_q`), or kept by a longer rule. The exact complement of `select`'s
+    scope, held (`held_q`: its small subqueries, which the database hashes once and probes
+    while it reads the month), or kept by a longer rule. The exact complement of `select`'s
     disposable rows within the expired ones (what a month swap copies into the new month)."""
     now = now or timezone.now()
-    held = held_keys_q(registration, timezone.localdate(now))
+    held = held_q(registration, timezone.localdate(now))
     return ~(scope_q(rule, registration) & ~held & _kept_by_other_rules(rule, registration, now))
 
 

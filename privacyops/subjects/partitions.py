@@ -221,6 +221,13 @@ def _restore_indexes_and_keys(cursor, table, indexes, keys) -> None:
         cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
 
 
+def _checks_now(cursor) -> None:
+    """Run the foreign-key checks deferred to commit now (rows written earlier in the same
+    transaction): PostgreSQL refuses to alter or drop a table with checks pending. Django's
+    keys are deferred again afterwards (SET CONSTRAINTS ALL DEFERRED, their own mode)."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def _next_id(cursor, table: str) -> int:
     (value,) = _rows(cursor, f"SELECT coalesce(max(id), 0) + 1 FROM {table}")[0]
     sequence = _rows(cursor, "SELECT pg_get_serial_sequence(%s, 'id')", [table])[0][0]
@@ -240,6 +247,7 @@ def convert_to_partitions(*, connection=None, ahead: int | None = None, now=None
     ahead = months_ahead() if ahead is None else ahead
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute("SET LOCAL TIME ZONE 'UTC'")
+        _checks_now(cursor)
         next_id = _next_id(cursor, TABLE)
         # Taken before the rename, the definitions name the table the new one will be.
         indexes = _index_definitions(cursor, TABLE)
@@ -278,6 +286,7 @@ def convert_to_partitions(*, connection=None, ahead: int | None = None, now=None
         cursor.execute(f'ALTER TABLE {TABLE} ADD CONSTRAINT "{TABLE}_pkey" PRIMARY KEY (id, {KEY})')
         _restore_indexes_and_keys(cursor, TABLE, indexes, keys)
         cursor.execute(f"DROP TABLE {PLAIN_TABLE}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {TABLE}")
 
@@ -288,6 +297,7 @@ def convert_to_plain(*, connection=None) -> None:
     if not is_partitioned(connection=connection):
         return
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        _checks_now(cursor)
         next_id = _next_id(cursor, TABLE)
         indexes = _index_definitions(cursor, TABLE)
         keys = _foreign_keys(cursor, TABLE)
@@ -302,3 +312,4 @@ def convert_to_plain(*, connection=None) -> None:
         )
         cursor.execute(f'ALTER TABLE {TABLE} ADD CONSTRAINT "{TABLE}_pkey" PRIMARY KEY (id)')
         _restore_indexes_and_keys(cursor, TABLE, indexes, keys)
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")

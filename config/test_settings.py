@@ -23,4 +23,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Webhook tests run a real receiver on http://127.0.0.1 (production allows https:// only).
 WEBHOOKS_ALLOW_LOCAL_HTTP = True
-WEBHOOKS_TIMEOUT_SECONDS = 2.0
+WEBHOOKS_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOKS_TIMEOUT_SECONDS", "2"))

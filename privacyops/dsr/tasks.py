@@ -35,3 +35,11 @@ def alert_minors() -> int:
     from . import services
 
     return services.minors_alert()
+
+
+@shared_task(name="dsr.recipient_acknowledgements")
+def recipient_acknowledgements() -> int:
+    """Tick off the Art. 19 notices that recipients' webhook endpoints acknowledged."""
+    from .services.recipients import recipient_acknowledgements_collect
+
+    return recipient_acknowledgements_collect()

@@ -17,6 +17,9 @@ from privacyops.inventory.models import PolicyVersion
 from privacyops.inventory.selectors import policy_version_in_force
 from privacyops.subjects.models import ContactPoint, DataSubject
 from privacyops.subjects.selectors import normalise_email, subject_for_email
+from privacyops.webhooks import selectors as webhook_selectors
+from privacyops.webhooks import services as webhooks
+from privacyops.webhooks.models import EventType as WebhookEvent
 
 from .models import (
     ALL_CHANNELS,
@@ -325,6 +328,14 @@ def _opt_out(
             )
             effect.unsubscribed.append(subscription)
     effect.suppressed = suppress_addresses(addresses, channels, reason)
+    # Webhooks out: the mail platform and the CRM hear of it (after commit), by the
+    # identifiers they hold; the reference is not sent (it may name the person).
+    webhooks.publish(
+        event_type=WebhookEvent.MARKETING_OPTED_OUT,
+        subject=subject,
+        identifiers=webhook_selectors.subject_identifiers(subject=subject, emails=addresses),
+        details={"channels": sorted(channels)},
+    )
     return effect
 
 

@@ -30,3 +30,24 @@ def acknowledgements(*, reference: str, event_type: str) -> dict[int, WebhookDel
         if category:
             found.setdefault(category, delivery)
     return found
+
+
+def subject_identifiers(*, subject=None, emails=()) -> dict:
+    """What recipients already hold to find the person: the connected system's id of the
+    person ("external_ids") and the e-mail addresses ("emails", sent only to the endpoints
+    that hold addresses). Never names, telephones or other details."""
+    from privacyops.subjects.models import ContactPoint
+
+    found: dict = {}
+    addresses = {e for e in emails if e}
+    if subject is not None:
+        if subject.external_id:
+            found["external_ids"] = {subject.external_source: subject.external_id}
+        addresses |= set(
+            ContactPoint.objects.filter(subject=subject, kind=ContactPoint.Kind.EMAIL).values_list(
+                "value", flat=True
+            )
+        )
+    if addresses:
+        found["emails"] = sorted(addresses)
+    return found

@@ -96,7 +96,7 @@ def publish(
     """Tell every active endpoint that wants `event_type`; None when no endpoint does.
 
     `identifiers`: what the recipients already hold to find the person (the CRM's ids,
-    "email" for the endpoints allowed to receive it). Call it inside the service's transaction:
+    "emails" for the endpoints allowed to receive it). Call it inside the service's transaction:
     the deliveries start when it commits.
     """
     endpoints = endpoints_for(event_type)
@@ -132,7 +132,7 @@ def body_of(delivery: WebhookDelivery) -> str:
     event = delivery.event
     identifiers = dict(event.identifiers or {})
     if not delivery.endpoint.sends_email_address:
-        identifiers.pop("email", None)
+        identifiers.pop("emails", None)
     data = {"event_id": event.event_id, **identifiers, **(event.details or {})}
     if event.reference:
         data["reference"] = event.reference

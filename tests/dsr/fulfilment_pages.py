@@ -15,6 +15,8 @@ from privacyops.subjects.models import (
     DataSubject,
     LicenseHolderChange,
 )
+from privacyops.webhooks import services as webhooks
+from privacyops.webhooks.models import WebhookEndpoint
 from tests.factories import (
     AccountFactory,
     ActivityEventFactory,
@@ -70,7 +72,11 @@ def subject_in_every_model(email: str = EMAIL) -> DataSubject:
         consented_at=timezone.now(),
         source="web_form",
     )
+    # The mail platform heard of that opt-out by webhook (an event about her, then the
+    # endpoint was switched off, so nothing else here is sent).
+    endpoint, _ = webhooks.endpoint_create(name="Mail platform", url="https://mail.example.com/")
     marketing.subscription_unsubscribe(subject=subject, channel="events")
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(is_active=False)
     # Security incidents: she reported one, her company was notified, she was told (Art. 34).
     incident = incidents.incident_report(
         description="The export link in my account shows other customers' data.",

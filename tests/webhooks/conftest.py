@@ -12,6 +12,7 @@ class Receiver:
         self.answers: list = []
         self.received: list[dict] = []
         self.release = threading.Event()
+        self.holding = threading.Event()
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -21,9 +22,13 @@ class Receiver:
                     {"body": body, "headers": {k.lower(): v for k, v in self.headers.items()}}
                 )
                 answer = receiver.answers.pop(0) if receiver.answers else 200
-                if answer == "hang":
+                if answer == "hang":  # no answer at all
                     receiver.release.wait(30)
                     return
+                if answer == "hold":  # a 200, once the test releases it
+                    receiver.holding.set()
+                    receiver.release.wait(30)
+                    answer = 200
                 self.send_response(answer)
                 self.send_header("Content-Length", "0")
                 self.end_headers()

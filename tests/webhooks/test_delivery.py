@@ -21,7 +21,7 @@ from tests.factories import DataSubjectFactory, UserFactory
 from tests.webhooks.factories import endpoint
 
 pytestmark = pytest.mark.django_db
-IDENTIFIERS = {"crm_ids": {"CRM": "C-1001"}, "email": "ada@example.com"}
+IDENTIFIERS = {"external_ids": {"CRM": "C-1001"}, "emails": ["ada@example.com"]}
 
 
 def erased_event(**kwargs):
@@ -55,7 +55,7 @@ def test_the_receiver_verifies_the_signature_and_gets_only_identifiers_it_holds(
     assert payload["type"] == "subject.erased"
     assert payload["data"] == {
         "event_id": event.event_id,
-        "crm_ids": {"CRM": "C-1001"},
+        "external_ids": {"CRM": "C-1001"},
         "reference": "R-2026-0001",
     }  # no e-mail address: this endpoint does not hold them
     assert datetime.datetime.fromisoformat(payload["timestamp"]) == event.occurred_at
@@ -70,9 +70,9 @@ def test_the_address_goes_only_to_an_endpoint_that_holds_addresses(receiver):
     services.delivery_attempt(delivery_id=delivery.pk)
 
     [call] = receiver.received
-    assert Webhook(secret).verify(call["body"], call["headers"])["data"]["email"] == (
+    assert Webhook(secret).verify(call["body"], call["headers"])["data"]["emails"] == [
         "ada@example.com"
-    )
+    ]
 
 
 def test_a_500_then_a_200_is_the_retry(receiver):

@@ -13,6 +13,11 @@ from ..models import (
 from .access import access_package_link
 from .errors import CompletionBlocked, RequestError
 from .fulfilment import ACCESS_TYPES, OBJECTION_TYPES
+from .recipients import (
+    recipient_acknowledgements,
+    recipient_notifications_acknowledged,
+    recipients_awaiting_webhook,
+)
 from .subject import RECTIFIABLE_FIELDS, objection_recorded
 
 
@@ -43,7 +48,16 @@ def completion_blockers(request: PrivacyRequest) -> list[str]:
         # an objection to direct marketing is simply carried out.
         blockers.append("Record the objection to direct marketing first.")
     pending = request.recipient_notifications.filter(status=RecipientNotification.Status.PENDING)
-    names = [n.recipient.name for n in pending.select_related("recipient")]
+    acknowledged = recipient_acknowledgements(request)  # ticked off at completion
+    awaiting = recipients_awaiting_webhook(request)
+    pending = [n for n in pending.select_related("recipient") if n.pk not in acknowledged]
+    by_webhook = [n.recipient.name for n in pending if n.pk in awaiting]
+    names = [n.recipient.name for n in pending if n.pk not in awaiting]
+    if by_webhook:
+        blockers.append(
+            "Waiting for the webhook endpoint of each recipient to acknowledge the "
+            "notification (Art. 19): " + "; ".join(by_webhook) + "."
+        )
     if names:
         blockers.append(
             "Mark each recipient notification (Art. 19) as sent or impossible: "
@@ -54,7 +68,10 @@ def completion_blockers(request: PrivacyRequest) -> list[str]:
 
 
 def completion_check(request: PrivacyRequest) -> None:
-    """Raise CompletionBlocked unless the request may be completed (request_transition asks)."""
+    """Raise CompletionBlocked unless the request may be completed (request_transition asks).
+
+    Notifications the recipients' endpoints acknowledged are ticked off first."""
+    recipient_notifications_acknowledged(request=request)
     blockers = completion_blockers(request)
     if blockers:
         raise CompletionBlocked(

@@ -8,6 +8,9 @@ from django.db import transaction
 from privacyops.core import journal, registry
 from privacyops.marketing import services as marketing
 from privacyops.subjects.selectors import normalise_email
+from privacyops.webhooks import selectors as webhook_selectors
+from privacyops.webhooks import services as webhooks
+from privacyops.webhooks.models import EventType as WebhookEvent
 
 from ..models import (
     AccessPackage,
@@ -113,6 +116,7 @@ def erasure_execute(*, request: PrivacyRequest, by, plan: str) -> ErasureCertifi
         )
     # Before the rows go: afterwards the addresses are gone (marketing keeps only hashes).
     addresses = marketing.subject_emails(subject)
+    identifiers = webhook_selectors.subject_identifiers(subject=subject, emails=addresses)
     marketing.suppression_add_for_subject(subject=subject, reason="erased")
     if request.requester_email:
         addresses.add(normalise_email(request.requester_email))
@@ -152,5 +156,12 @@ def erasure_execute(*, request: PrivacyRequest, by, plan: str) -> ErasureCertifi
         operation=RecipientNotification.Operation.ERASURE,
         categories=erased_categories,
         by=by,
+    )
+    webhooks.publish(
+        event_type=WebhookEvent.SUBJECT_ERASED,
+        subject=subject,
+        identifiers=identifiers,
+        reference=request.reference,
+        details={"categories": sorted(erased_categories)},
     )
     return certificate

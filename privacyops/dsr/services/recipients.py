@@ -5,6 +5,8 @@ from django.utils import timezone
 
 from privacyops.core import registry
 from privacyops.inventory.models import InformationCategory, ProcessingActivity
+from privacyops.webhooks import selectors as webhook_selectors
+from privacyops.webhooks.models import EventType as WebhookEvent
 
 from ..models import PrivacyRequest, RecipientNotification, RequestEvent
 from .errors import FulfilmentError
@@ -12,6 +14,14 @@ from .events import request_event_record
 from .fulfilment import CGD
 
 Kind = RequestEvent.Kind
+Operation = RecipientNotification.Operation
+
+# The webhook event that carries each Art. 19 notice to a recipient with an endpoint.
+OPERATION_EVENTS = {
+    Operation.ERASURE: WebhookEvent.SUBJECT_ERASED,
+    Operation.RECTIFICATION: WebhookEvent.SUBJECT_RECTIFIED,
+    Operation.RESTRICTION: WebhookEvent.PROCESSING_RESTRICTED,
+}
 
 
 def categories_held(subject) -> list[str]:
@@ -102,3 +112,72 @@ def recipient_notification_mark(
         notification=notification.pk,
     )
     return notification
+
+
+def recipient_acknowledgements(request: PrivacyRequest) -> dict:
+    """Pending notification (id) -> the acknowledged webhook delivery that carried it: the
+    recipient's endpoint answered 2xx to the event of this request and operation."""
+    pending = list(
+        request.recipient_notifications.filter(status=RecipientNotification.Status.PENDING)
+    )
+    found = {}
+    for operation in {n.operation for n in pending}:
+        acks = webhook_selectors.acknowledgements(
+            reference=request.reference, event_type=OPERATION_EVENTS[operation]
+        )
+        for notification in pending:
+            if notification.operation == operation and notification.recipient_id in acks:
+                found[notification.pk] = acks[notification.recipient_id]
+    return found
+
+
+def recipients_awaiting_webhook(request: PrivacyRequest) -> set[int]:
+    """Pending notifications (ids) whose recipient has an endpoint: sent by webhook, ticked off
+    when the endpoint acknowledges."""
+    pending = request.recipient_notifications.filter(status=RecipientNotification.Status.PENDING)
+    awaiting = set()
+    for notification in pending:
+        event_type = OPERATION_EVENTS[notification.operation]
+        if notification.recipient_id in webhook_selectors.recipients_with_endpoint(event_type):
+            awaiting.add(notification.pk)
+    return awaiting
+
+
+@transaction.atomic
+def recipient_notifications_acknowledged(*, request: PrivacyRequest) -> list:
+    """Tick off (as sent) each pending notification whose recipient's endpoint acknowledged
+    the webhook; the history says which endpoint, when and with which answer."""
+    ticked = []
+    for pk, delivery in recipient_acknowledgements(request).items():
+        notification = RecipientNotification.objects.select_for_update().get(pk=pk)
+        if notification.status != RecipientNotification.Status.PENDING:
+            continue
+        notification.status = RecipientNotification.Status.SENT
+        notification.note = (
+            f"Sent by webhook to {delivery.endpoint.name} (event {delivery.event.event_id}); "
+            f"acknowledged with HTTP {delivery.last_status_code} at "
+            f"{timezone.localtime(delivery.acknowledged_at):%Y-%m-%d %H:%M %Z}."
+        )
+        notification.decided_at = delivery.acknowledged_at
+        notification.decided_by = None
+        notification.save()
+        request_event_record(
+            request=request,
+            kind=Kind.RECIPIENT_NOTIFIED,
+            by=None,
+            note=f"Recipient {notification.recipient.name}: {notification.note}",
+            recipient=notification.recipient.code,
+            status=notification.status,
+            notification=notification.pk,
+            webhook_event=delivery.event.event_id,
+        )
+        ticked.append(notification)
+    return ticked
+
+
+def recipient_acknowledgements_collect() -> int:
+    """The every-minute job: tick off what endpoints acknowledged, on every open request."""
+    requests = PrivacyRequest.objects.filter(
+        recipient_notifications__status=RecipientNotification.Status.PENDING
+    ).distinct()
+    return sum(len(recipient_notifications_acknowledged(request=r)) for r in requests if r.is_open)

@@ -7,6 +7,9 @@ from privacyops.core import registry
 from privacyops.marketing import services as marketing
 from privacyops.subjects.models import ContactPoint, DataSubject
 from privacyops.subjects.selectors import normalise_email
+from privacyops.webhooks import selectors as webhook_selectors
+from privacyops.webhooks import services as webhooks
+from privacyops.webhooks.models import EventType as WebhookEvent
 
 from ..models import (
     PrivacyRequest,
@@ -69,6 +72,8 @@ def subject_rectify(
         raise FulfilmentError(f"Not a detail that can be corrected here: {', '.join(unknown)}.")
     subject = DataSubject.objects.select_for_update().get(pk=request.subject_id)
     before = subject_details(subject)
+    # What the recipients hold now, before the correction (the old address included).
+    identifiers = webhook_selectors.subject_identifiers(subject=subject)
     made = []
     for name, value in changes.items():
         value = (value or "").strip()
@@ -121,6 +126,14 @@ def subject_rectify(
         categories=[registry.CATEGORY_NAMES[registry.PERSONAL_INFORMATION]],
         by=by,
     )
+    # The names of the details corrected, never their values: the recipient asks us (Art. 19).
+    webhooks.publish(
+        event_type=WebhookEvent.SUBJECT_RECTIFIED,
+        subject=subject,
+        identifiers=identifiers,
+        reference=request.reference,
+        details={"fields": sorted({c.field for c in made})},
+    )
     return made
 
 
@@ -159,6 +172,12 @@ def subject_restrict(*, request: PrivacyRequest, by, note: str = "") -> DataSubj
         operation=RecipientNotification.Operation.RESTRICTION,
         categories=categories_held(subject),
         by=by,
+    )
+    webhooks.publish(
+        event_type=WebhookEvent.PROCESSING_RESTRICTED,
+        subject=subject,
+        identifiers=webhook_selectors.subject_identifiers(subject=subject),
+        reference=request.reference,
     )
     return subject
 
@@ -215,6 +234,15 @@ def marketing_objection(*, request: PrivacyRequest, by):
         note="Objection to direct marketing recorded: opted out of every marketing channel "
         "(Art. 21(3)).",
         opt_out=opt_out.pk,
+    )
+    webhooks.publish(
+        event_type=WebhookEvent.OBJECTION,
+        subject=request.subject,
+        identifiers=webhook_selectors.subject_identifiers(
+            subject=request.subject, emails=[normalise_email(request.requester_email)]
+        ),
+        reference=request.reference,
+        details={"objection_to": "direct marketing"},
     )
     return opt_out
 

@@ -65,9 +65,7 @@ class Migration(migrations.Migration):
                 "verbose_name": "webhook delivery",
                 "verbose_name_plural": "webhook deliveries",
                 "ordering": ["-created_at", "-id"],
-                "permissions": [
-                    ("redeliver", "Can send a webhook delivery again by hand")
-                ],
+                "permissions": [("redeliver", "Can send a webhook delivery again by hand")],
             },
         ),
         migrations.CreateModel(

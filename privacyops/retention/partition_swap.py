@@ -18,7 +18,8 @@ month in the run's checkpoint, inside the same transaction.
 
 Months not entirely past the cutoff, the default partition, and every table that is not
 partitioned go through the windows (`engine.windows`). The choice is a capability of the
-table (is it range-partitioned on the clock column?), asked of the database.
+table (is it range-partitioned on the clock column, and may this role attach and drop its
+partitions?), asked of the database.
 """
 
 from dataclasses import dataclass
@@ -54,8 +55,11 @@ def swap_column(rule: RetentionRule, registration: Registration, action: str) ->
     column = engine.window_column(rule, registration)
     if column is None:
         return None
-    key = partitions.partition_key(model._meta.db_table)
-    return column if key == model._meta.get_field(column).column else None
+    table = model._meta.db_table
+    key = partitions.partition_key(table)
+    if key != model._meta.get_field(column).column or not partitions.may_manage(table):
+        return None
+    return column
 
 
 def months_to_swap(

@@ -15,6 +15,7 @@ months (a capability, asked of the database, not of the vendor).
 """
 
 import datetime
+import logging
 import re
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ DEFAULT_PARTITION = f"{TABLE}_default"
 PLAIN_TABLE = f"{TABLE}_plain"
 SEQUENCE = f"{TABLE}_id_seq"
 
+log = logging.getLogger(__name__)
 _BOUND = re.compile(r"FOR VALUES FROM \('([^']+)'\) TO \('([^']+)'\)")
 
 
@@ -115,6 +117,24 @@ def month_partitions(table: str = TABLE, *, connection=None) -> list[Partition]:
     return sorted(result, key=lambda p: p.lower)
 
 
+def may_manage(table: str = TABLE, *, connection=None) -> bool:
+    """Whether this database role may create, attach and drop the table's partitions (it owns
+    the table, or is a member of the role that does). With the two roles of README.md
+    ("Configuration"), the runtime role may not: then no month is swapped (the purge works in
+    windows, as on a plain table) and partitions are created by a run as the owner."""
+    connection = connection or default_connection
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        found = _rows(
+            cursor,
+            "SELECT pg_has_role(current_user, relowner, 'USAGE') FROM pg_class "
+            "WHERE relname = %s AND relnamespace = current_schema()::regnamespace",
+            [table],
+        )
+    return bool(found and found[0][0])
+
+
 def default_partition_rows(*, connection=None) -> int | None:
     """Rows of activity events in the default partition (strays of a month without its own
     partition); None where the table is not partitioned (SQLite)."""
@@ -154,6 +174,13 @@ def partitions_ensure(*, ahead: int | None = None, now=None, connection=None) ->
     Does nothing where the table is not partitioned."""
     connection = connection or default_connection
     if not is_partitioned(connection=connection):
+        return []
+    if not may_manage(connection=connection):
+        log.warning(
+            "This database role does not own %s: its partitions are not created ahead "
+            "(run partitions_ensure as the owner; new months' rows go to the default partition)",
+            TABLE,
+        )
         return []
     ahead = months_ahead() if ahead is None else ahead
     start = month_start(now or timezone.now())

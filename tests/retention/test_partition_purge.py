@@ -200,3 +200,19 @@ def test_only_deleting_rules_on_a_partitioned_clock_swap(events_rule):
     assert deleting == ("occurred_at" if _partitioned() else None)
     subjects = registry.registration_for(DataSubject)
     assert partition_swap.swap_column(events_rule, subjects, "delete") is None
+
+
+@postgresql_only
+def test_a_role_that_does_not_own_the_table_purges_in_windows(events_rule):
+    """The runtime role of README's two-role setup may not attach or drop partitions."""
+    registration = registry.registration_for(ActivityEvent)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE ROLE privacyops_test_runtime NOLOGIN")
+        cursor.execute("SET LOCAL ROLE privacyops_test_runtime")
+        try:
+            assert not partitions.may_manage()
+            assert partition_swap.swap_column(events_rule, registration, "delete") is None
+            assert partitions.partitions_ensure(ahead=40) == []
+        finally:
+            cursor.execute("RESET ROLE")
+    assert partitions.may_manage()

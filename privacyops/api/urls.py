@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import subjects, views
 
 app_name = "api"
 
 urlpatterns = [
+    path("accounts/", subjects.AccountsView.as_view(), name="accounts"),
     path("events/", views.EventsView.as_view(), name="events"),
     path("may-send/", views.MaySendView.as_view(), name="may-send"),
     path("requests/", views.RequestsView.as_view(), name="requests"),
+    path("subjects/", subjects.SubjectsView.as_view(), name="subjects"),
 ]

@@ -160,3 +160,32 @@ def test_backfill_writes_the_missing_outcomes_and_marks_part_compliance(legal):
     refused.refresh_from_db()
     assert refused_row.completed_at == refused.closed_at
     assert PrivacyRequest.objects.filter(outcome__isnull=True).count() == 1
+
+
+def test_an_erasure_is_in_part_only_when_more_than_the_requests_own_records_is_kept(legal):
+    from privacyops.dsr.models import ErasureCertificate
+    from privacyops.dsr.services.completion import complied_in_part
+    from tests.factories import DataSubjectFactory
+
+    request = in_progress(request_type="erasure")
+    own_records = [
+        {"model": "dsr.PrivacyRequest", "action": "keep", "rows": 1},
+        {"model": "dsr.RequestEvent", "action": "keep", "rows": 6},
+        {"model": "subjects.ActivityEvent", "action": "delete rows", "rows": 3},
+        {"model": "subjects.Account", "action": "keep", "rows": 0},
+    ]
+    certificate = ErasureCertificate.objects.create(
+        request=request,
+        subject=DataSubjectFactory(),
+        previewed_at=timezone.now(),
+        executed_by=legal,
+        entries=own_records,
+    )
+    assert not complied_in_part(request)
+    assert backfill._in_part(apps, [request.pk]) == set()
+
+    ErasureCertificate.objects.filter(pk=certificate.pk).update(
+        entries=[*own_records, {"model": "subjects.Account", "action": "keep", "rows": 2}]
+    )
+    assert complied_in_part(request)
+    assert backfill._in_part(apps, [request.pk]) == {request.pk}

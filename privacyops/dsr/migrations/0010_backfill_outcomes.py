@@ -26,8 +26,9 @@ BATCH = 500
 
 
 def _in_part(apps, request_ids) -> set[int]:
-    """Completed requests of which we did only part: data kept after an erasure, or the part
-    about a customer's data forwarded to that customer."""
+    """Completed requests of which we did only part: data kept after an erasure (beyond the
+    request's own records, which every erasure keeps), or the part about a customer's data
+    forwarded to that customer."""
     forwarded = set(
         apps.get_model("dsr", "CustomerDataForward")
         .objects.filter(request_id__in=request_ids)
@@ -39,7 +40,12 @@ def _in_part(apps, request_ids) -> set[int]:
     kept = {
         request_id
         for request_id, entries in certificates.values_list("request_id", "entries")
-        if any(entry.get("action") == "keep" for entry in entries or [])
+        if any(
+            entry.get("action") == "keep"
+            and entry.get("rows")
+            and not entry.get("model", "").startswith("dsr.")  # the request's own records
+            for entry in entries or []
+        )
     }
     return forwarded | kept
 

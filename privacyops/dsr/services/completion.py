@@ -162,12 +162,15 @@ RESULT_OF_STATE = {
 
 def complied_in_part(request: PrivacyRequest) -> bool:
     """A completed request was complied with only in part when some of what it asked was not
-    done by us: data kept after an erasure (a legal hold, a legal obligation), or the part
-    about a customer's data forwarded to that customer, who decides about it."""
+    done by us: data kept after an erasure (a legal hold, a legal obligation such as billing
+    records; not the records of the request itself, which every erasure keeps as evidence),
+    or the part about a customer's data forwarded to that customer, who decides about it."""
     if request.customer_forwards.exists():
         return True
     return any(
         entry.get("action") == "keep"
+        and entry.get("rows")
+        and not entry.get("model", "").startswith("dsr.")
         for certificate in request.erasure_certificates.all()
         for entry in certificate.entries
     )

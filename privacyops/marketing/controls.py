@@ -9,7 +9,14 @@ from django.utils.translation import gettext as _
 from privacyops.core import controls
 
 from . import selectors
-from .models import ALL_CHANNELS, OptOut, OptOutMethod, Subscription, SuppressionEntry
+from .models import (
+    ALL_CHANNELS,
+    SCOPE_CHOICES,
+    OptOut,
+    OptOutMethod,
+    Subscription,
+    SuppressionEntry,
+)
 
 OPT_OUT_DAYS = 90
 
@@ -52,13 +59,30 @@ def opt_outs_honoured(now: datetime.datetime) -> controls.Evidence:
         f"{label.split(' (')[0].lower()} {by_method.get(value, 0)}"
         for value, label in OptOutMethod.choices
     )
+    by_channel = dict(
+        OptOut.objects.filter(received_at__gte=since)
+        .values_list("channel")
+        .annotate(n=Count("pk"))
+        .values_list("channel", "n")
+    )
+    channels = ", ".join(
+        f"{str(label).lower()} {by_channel.get(value, 0)}" for value, label in SCOPE_CHOICES
+    )
     pairs = subscribed_yet_suppressed()
     allowed = sum(1 for email, channel in pairs if selectors.may_send(email, channel))
     return controls.Evidence.of(
         [
             controls.Fact(
-                _("%(total)d opt-outs recorded in the last %(days)d days (%(counts)s).")
-                % {"total": sum(by_method.values()), "days": OPT_OUT_DAYS, "counts": counts},
+                _(
+                    "%(total)d opt-outs recorded in the last %(days)d days: by %(counts)s; "
+                    "for %(channels)s."
+                )
+                % {
+                    "total": sum(by_method.values()),
+                    "days": OPT_OUT_DAYS,
+                    "counts": counts,
+                    "channels": channels,
+                },
                 reverse("admin:marketing_optout_changelist"),
             ),
             controls.Fact(

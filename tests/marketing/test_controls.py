@@ -17,9 +17,11 @@ def texts(evidence) -> list[str]:
     return [str(fact.text) for fact in evidence.facts]
 
 
-def opt_out(method: str, days_ago: int) -> OptOut:
+def opt_out(method: str, days_ago: int, channel: str = "") -> OptOut:
     return OptOut.objects.create(
-        method=method, received_at=timezone.now() - datetime.timedelta(days=days_ago)
+        method=method,
+        channel=channel,
+        received_at=timezone.now() - datetime.timedelta(days=days_ago),
     )
 
 
@@ -36,8 +38,14 @@ def subscribed(email: str):
 
 
 def test_opt_outs_by_method_in_90_days_and_none_allowed_to_suppressed_addresses():
-    for method, days in [("link", 1), ("link", 80), ("email", 5), ("post", 30), ("link", 100)]:
-        opt_out(method, days)
+    for method, days, channel in [
+        ("link", 1, "newsletter"),
+        ("link", 80, "events"),
+        ("email", 5, ""),
+        ("post", 30, "newsletter"),
+        ("link", 100, "newsletter"),  # more than 90 days ago
+    ]:
+        opt_out(method, days, channel)
     subscribed("still@example.com")
     subscribed("stopped@example.com")
     # On the list (e.g. an objection recorded by hash) while the subscription still says
@@ -46,9 +54,10 @@ def test_opt_outs_by_method_in_90_days_and_none_allowed_to_suppressed_addresses(
     evidence = controls.evidence_for("marketing.opt-outs-honoured")
     assert evidence.status == controls.KEPT
     assert texts(evidence) == [
-        "4 opt-outs recorded in the last 90 days (unsubscribe link 2, one-click unsubscribe "
+        "4 opt-outs recorded in the last 90 days: by unsubscribe link 2, one-click unsubscribe "
         "from the mail client 0, e-mail to the unsubscribe address 1, postal mail 1, "
-        "telephone 0, objection to direct marketing 0).",
+        "telephone 0, objection to direct marketing 0; for all marketing channels 1, "
+        "newsletter 2, product updates 0, events 1, promotions 0.",
         "0 marketing messages allowed to suppressed addresses (1 subscriptions on the "
         "suppression list checked with may_send).",
     ]

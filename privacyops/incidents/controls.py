@@ -24,7 +24,7 @@ def breach_clock(now: datetime.datetime) -> controls.Evidence:
     url = reverse("admin:incidents_incident_changelist")
     running = selectors.clock_running()
     on_clock = running.count()
-    past = running.filter(authority_deadline__lt=now).count()
+    past = selectors.past_authority_deadline(now=now).count()
     submitted = AuthorityNotification.objects.filter(
         phase=AuthorityNotification.Phase.INITIAL,
         status=AuthorityNotification.Status.SUBMITTED,

@@ -10,10 +10,8 @@ from . import selectors
 
 @doctor.register_check("incidents.overdue", _("Breaches past the 72-hour notification deadline"))
 def overdue_incidents() -> list[str]:
-    overdue = (
-        selectors.clock_running()
-        .filter(authority_deadline__lt=timezone.now())
-        .order_by("authority_deadline", "pk")
+    overdue = selectors.past_authority_deadline(now=timezone.now()).order_by(
+        "authority_deadline", "pk"
     )
     lines = [
         f"{incident.reference}: the authority was due to be told by "

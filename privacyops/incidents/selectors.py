@@ -26,6 +26,12 @@ def clock_running():
     )
 
 
+def past_authority_deadline(*, now):
+    """Incidents whose authority clock runs past its 72-hour deadline (the control "breach
+    clock" and the privacy doctor ask this)."""
+    return clock_running().filter(authority_deadline__lt=now)
+
+
 def breaches():
     """The Art. 33(5) register: every personal-data breach, notified or not."""
     return Incident.objects.filter(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from privacyops.core import controls
 
 from . import selectors
-from .models import LegalHold, PurgeRun
+from .models import PurgeRun
 
 # The purge runs nightly (beat "Retention purge (every active rule)"); two hours of grace.
 RUN_WITHIN = datetime.timedelta(hours=26)
@@ -98,7 +98,7 @@ def holds_reviewed(now: datetime.datetime) -> controls.Evidence:
     today = timezone.localdate(now)
     url = reverse("admin:retention_legalhold_changelist")
     in_force = selectors.holds_active(today=today).count()
-    expired = LegalHold.objects.filter(released_at__isnull=True, ends_on__lt=today).count()
+    expired = selectors.holds_past_end(today=today).count()
     return controls.Evidence.of(
         [
             controls.Fact(_("%(n)d legal holds in force.") % {"n": in_force}, url),

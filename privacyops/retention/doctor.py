@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from privacyops.core import doctor
 
-from .models import LegalHold, PurgeRun
+from . import selectors
+from .models import PurgeRun
 
 
 @doctor.register_check("retention.leases", _("Purge runs past their lease"))
@@ -29,9 +30,7 @@ def purges_past_lease() -> list[str]:
 
 @doctor.register_check("retention.holds", _("Legal holds past their end date, not released"))
 def holds_past_end() -> list[str]:
-    past = LegalHold.objects.filter(
-        released_at__isnull=True, ends_on__lt=timezone.localdate()
-    ).order_by("ends_on", "pk")
+    past = selectors.holds_past_end().order_by("ends_on", "pk")
     lines = [
         f"hold #{hold.pk} ({hold.matter}) ended on {hold.ends_on:%Y-%m-%d}: release or extend it"
         for hold in past[: doctor.SHOWN_PER_CHECK]

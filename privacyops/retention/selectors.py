@@ -101,6 +101,13 @@ def holds_expiring(*, today: datetime.date, days: int) -> QuerySet:
     return active_holds(today).filter(ends_on__lte=today + datetime.timedelta(days=days))
 
 
+def holds_past_end(*, today: datetime.date | None = None) -> QuerySet[LegalHold]:
+    """Holds whose end date passed that Legal neither released nor extended (the control
+    "holds reviewed" and the privacy doctor ask this)."""
+    today = today or timezone.localdate()
+    return LegalHold.objects.filter(released_at__isnull=True, ends_on__lt=today)
+
+
 def review_to_dispose(*, rule: RetentionRule) -> DispositionReview | None:
     return (
         rule.reviews.filter(status=DispositionReview.Status.APPROVED).order_by("created_at").first()

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import subjects, views
+from . import consents, subjects, views
 
 app_name = "api"
 
 urlpatterns = [
+    path("consents/", consents.ConsentsView.as_view(), name="consents"),
     path("accounts/", subjects.AccountsView.as_view(), name="accounts"),
     path("events/", views.EventsView.as_view(), name="events"),
     path("may-send/", views.MaySendView.as_view(), name="may-send"),

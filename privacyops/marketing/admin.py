@@ -7,7 +7,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from privacyops.core.admin import ReadOnlyRecordAdmin
 from privacyops.core.admin_mixins import (
@@ -22,13 +24,18 @@ from privacyops.security.models import AccessLogEntry
 from privacyops.security.services import access_log_record
 from privacyops.subjects.models import DataSubject
 
-from . import selectors, services
+from . import receipts, selectors, services
 from .models import (
+    CONSENT_PURPOSES,
     SCOPE_CHOICES,
     STAFF_OPT_OUT_METHODS,
     Channel,
+    ConsentReceipt,
+    MailBounce,
     OptOut,
     OptOutMethod,
+    PolicyNotice,
+    PolicyNoticeLetter,
     Subscription,
     SubscriptionEvent,
     SuppressionEntry,
@@ -283,3 +290,185 @@ class SuppressionEntryAdmin(SpreadsheetExportMixin, ReadOnlyRecordAdmin):
         if "@" in term:
             return queryset.filter(email_hash=selectors.email_hash(term)), False
         return super().get_search_results(request, queryset, term)
+
+
+# --- Consent receipts, bounces and policy-change notices -------------------------------------
+
+STAFF_RECEIPT_SOURCES = [
+    (s.value, s.label)
+    for s in (
+        ConsentReceipt.Source.PAPER,
+        ConsentReceipt.Source.PHONE,
+        ConsentReceipt.Source.EMAIL,
+        ConsentReceipt.Source.WEB_FORM,
+    )
+]
+
+
+class ConsentReceiptForm(forms.ModelForm):
+    identifier = forms.CharField(
+        label=_("cookie identifier"),
+        required=False,
+        max_length=500,
+        help_text=_("Instead of a data subject: only its keyed hash is kept."),
+    )
+    granted = forms.MultipleChoiceField(
+        label=_("purposes granted"),
+        choices=CONSENT_PURPOSES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    refused = forms.MultipleChoiceField(
+        label=_("purposes refused"),
+        choices=CONSENT_PURPOSES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    source = forms.ChoiceField(label=_("how it was given"), choices=STAFF_RECEIPT_SOURCES)
+
+    class Meta:
+        model = ConsentReceipt
+        fields = (
+            "subject",
+            "identifier",
+            "granted",
+            "refused",
+            "gpc",
+            "source",
+            "given_at",
+            "digital_property",
+            "policy_version",
+            "evidence",
+        )
+        widgets = {"evidence": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("subject") and not data.get("identifier"):
+            raise forms.ValidationError(_("Give the data subject or the cookie identifier."))
+        both = set(data.get("granted") or []) & set(data.get("refused") or [])
+        if both:
+            self.add_error("refused", _("Granted and refused at once: %s.") % ", ".join(both))
+        if not data.get("granted") and not data.get("refused") and not data.get("gpc"):
+            self.add_error("granted", _("Say which purposes are granted or refused."))
+        if data.get("given_at") and data["given_at"] > timezone.now():
+            self.add_error("given_at", _("Consent cannot be given in the future."))
+        return data
+
+
+@admin.register(ConsentReceipt)
+class ConsentReceiptAdmin(AccessLoggedAdminMixin, ServiceCreatesObjectMixin, admin.ModelAdmin):
+    """Consent receipts: staff record one (a paper consent, a call); nobody edits or deletes
+    one, not even Legal: a new decision is a new receipt."""
+
+    access_log_subject = "subject"
+    form = ConsentReceiptForm
+    list_display = ("given_at", "subject", "source", "advertising", "gpc", "recorded_via")
+    list_filter = ("source", "gpc", "advertising")
+    date_hierarchy = "given_at"
+    list_select_related = ("subject", "policy_version")
+    raw_id_fields = ("subject",)
+    shown = (
+        "subject",
+        "identifier_hash",
+        "granted",
+        "refused",
+        "advertising",
+        "gpc",
+        "source",
+        "given_at",
+        "digital_property",
+        "policy_version",
+        "evidence",
+        "recorded_via",
+        "recorded_by",
+        "recorded_at",
+        "advertising_identifiers",
+    )
+
+    def get_fields(self, request, obj=None):
+        return ConsentReceiptForm.Meta.fields if obj is None else self.shown
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.shown
+
+    def has_change_permission(self, request, obj=None):
+        return False  # append-only evidence
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # append-only evidence
+
+    @admin.display(description=_("identifiers serving advertising"))
+    def advertising_identifiers(self, obj) -> str:
+        names = [f"{i.name} ({i.digital_property})" for i in receipts.advertising_identifiers()]
+        return ", ".join(names) or "—"
+
+    def create_with_service(self, request, form):
+        data = form.cleaned_data
+        return receipts.consent_receipt_record(
+            source=data["source"],
+            recorded_via="admin",
+            granted=data.get("granted") or [],
+            refused=data.get("refused") or [],
+            subject=data.get("subject"),
+            identifier=data.get("identifier") or "",
+            gpc=bool(data.get("gpc")),
+            policy_version=data.get("policy_version"),
+            digital_property=data.get("digital_property"),
+            given_at=data.get("given_at"),
+            evidence=data.get("evidence") or "",
+            by=request.user,
+        )
+
+
+class MailBounceForm(forms.ModelForm):
+    email = forms.EmailField(
+        label=_("e-mail address"), help_text=_("Only its salted hash is kept.")
+    )
+
+    class Meta:
+        model = MailBounce
+        fields = ("email", "bounced_at", "reason")
+
+
+@admin.register(MailBounce)
+class MailBounceAdmin(ServiceCreatesObjectMixin, admin.ModelAdmin):
+    """Addresses that bounce: nothing is sent to them (may_send answers no for every kind)."""
+
+    form = MailBounceForm
+    list_display = ("email_hash", "bounced_at", "reason")
+    date_hierarchy = "bounced_at"
+    search_fields = ("=email_hash",)
+
+    def get_fields(self, request, obj=None):
+        return MailBounceForm.Meta.fields if obj is None else ("email_hash", "bounced_at", "reason")
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else ("email_hash", "bounced_at")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            kwargs["form"] = forms.ModelForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def create_with_service(self, request, form):
+        data = form.cleaned_data
+        return services.mail_bounce_record(
+            email=data["email"], reason=data.get("reason") or "", at=data.get("bounced_at")
+        )
+
+
+@admin.register(PolicyNoticeLetter)
+class PolicyNoticeLetterAdmin(admin.ModelAdmin):
+    list_display = ("language", "subject", "updated_at")
+
+
+@admin.register(PolicyNotice)
+class PolicyNoticeAdmin(AccessLoggedAdminMixin, ReadOnlyRecordAdmin):
+    access_log_subject = "subject"
+    list_display = ("at", "policy_version", "address_masked", "audience", "status")
+    list_filter = ("status", "audience", "policy_version")
+    date_hierarchy = "at"
+    list_select_related = ("policy_version",)
+    readonly_fields = ("policy_version", "subject", "address_masked", "audience", "status", "at")
+    exclude = ("email_hash",)

@@ -4,10 +4,15 @@ from django.conf import settings
 from django.core.validators import EmailValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from privacyops.core.erasure import masked
-from privacyops.inventory.models import PolicyVersion
-from privacyops.security.encryption import BlindIndexField, EncryptedSearchableCharField
+from privacyops.inventory.models import DigitalProperty, PolicyVersion, TrackingIdentifier
+from privacyops.security.encryption import (
+    BlindIndexField,
+    EncryptedContactTextField,
+    EncryptedSearchableCharField,
+)
 from privacyops.subjects.models import DataSubject
 
 
@@ -261,3 +266,221 @@ class SuppressionEntry(models.Model):
     def __str__(self) -> str:
         scope = self.get_channel_display() if self.channel else "all marketing"
         return f"{self.email_hash[:19]}… ({scope})"
+
+
+# --- Consent receipts (issue 17) and policy-change notices (issue 16) -------------------------
+
+# What a consent receipt grants or refuses: the cookie register's purpose categories that need
+# consent, and the marketing channels. Strictly necessary identifiers need none (ePrivacy 5(3)).
+ADVERTISING = TrackingIdentifier.PurposeCategory.ADVERTISING.value
+CONSENT_PURPOSES = [
+    (value, label)
+    for value, label in TrackingIdentifier.PurposeCategory.choices
+    if value != TrackingIdentifier.PurposeCategory.STRICTLY_NECESSARY
+] + [(value, f"Marketing: {label}") for value, label in Channel.choices]
+
+
+class ConsentReceipt(models.Model):
+    """One consent decision as it was given: append-only evidence (never changed or deleted).
+
+    About a data subject, or about a browser or device known only by a cookie identifier (kept
+    as its keyed hash). A Global Privacy Control signal is an opt-out of advertising: a receipt
+    carrying it refuses advertising whatever else it says.
+    """
+
+    class Source(models.TextChoices):
+        BANNER = "banner", _("Consent banner of a Site")
+        APPLICATION = "application", _("Application settings")
+        WEB_FORM = "web_form", _("Web form")
+        PAPER = "paper", _("Paper form or letter (recorded by staff)")
+        PHONE = "phone", _("Telephone (recorded by staff)")
+        EMAIL = "email", _("E-mail (recorded by staff)")
+
+    subject = models.ForeignKey(
+        DataSubject,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consent_receipts",
+        verbose_name=_("data subject"),
+    )
+    identifier_hash = models.CharField(
+        _("cookie identifier (keyed hash)"),
+        max_length=64,
+        blank=True,
+        help_text=_("The pseudonymous identifier of a browser or device, never in clear."),
+    )
+    digital_property = models.ForeignKey(
+        DigitalProperty,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consent_receipts",
+        verbose_name=_("site or application"),
+    )
+    granted = models.JSONField(_("purposes granted"), default=list, blank=True)
+    refused = models.JSONField(_("purposes refused"), default=list, blank=True)
+    # Denormalised from granted/refused for the question asked most ("may we advertise now?"):
+    # True granted, False refused, None not addressed by this receipt.
+    advertising = models.BooleanField(_("advertising consent"), null=True, blank=True)
+    gpc = models.BooleanField(
+        _("Global Privacy Control signal"),
+        default=False,
+        help_text=_("The browser sent Sec-GPC: 1. Honoured as an opt-out of advertising."),
+    )
+    policy_version = models.ForeignKey(
+        PolicyVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("privacy-policy version shown"),
+    )
+    source = models.CharField(_("how it was given"), max_length=20, choices=Source.choices)
+    given_at = models.DateTimeField(_("given"), default=timezone.now)
+    evidence = EncryptedContactTextField(
+        _("evidence"),
+        blank=True,
+        help_text=_("E.g. the banner's text version or the reference of the paper form."),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    recorded_via = models.CharField(
+        _("recorded through"),
+        max_length=120,
+        help_text=_("The API client, or the admin."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by (staff)"),
+    )
+
+    class Meta:
+        verbose_name = _("consent receipt")
+        verbose_name_plural = _("consent receipts")
+        ordering = ["-given_at", "-id"]
+        indexes = [
+            models.Index(fields=["subject", "-given_at"], name="marketing_receipt_subject"),
+            models.Index(fields=["identifier_hash", "-given_at"], name="marketing_receipt_ident"),
+            models.Index(fields=["source"], name="marketing_receipt_source"),
+            models.Index(fields=["gpc"], name="marketing_receipt_gpc"),
+            models.Index(fields=["advertising"], name="marketing_receipt_adv"),
+            models.Index(fields=["-given_at"], name="marketing_receipt_given"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(subject__isnull=False) | ~models.Q(identifier_hash=""),
+                name="marketing_receipt_about_someone",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Consent receipt #{self.pk} ({self.get_source_display()}, {self.given_at:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Consent receipts are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Consent receipts are append-only.")
+
+
+class MailBounce(models.Model):
+    """An address the mail platform reported as undeliverable: nothing is sent to it, not even
+    a legal notice (may_send answers no for every kind). Only the salted hash is kept."""
+
+    email_hash = models.CharField(_("e-mail address (salted hash)"), max_length=80, unique=True)
+    bounced_at = models.DateTimeField(_("bounced"), default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("mail bounce")
+        verbose_name_plural = _("mail bounces")
+        ordering = ["-bounced_at", "-id"]
+        indexes = [models.Index(fields=["-bounced_at"], name="marketing_bounce_at")]
+
+    def __str__(self) -> str:
+        return f"{self.email_hash[:19]}… ({self.bounced_at:%Y-%m-%d})"
+
+
+class PolicyNoticeLetter(models.Model):
+    """The wording of the notice of a material policy change, per language; edited by Legal."""
+
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        unique=True,
+        help_text=_("A language code of the installation, e.g. en or bg."),
+    )
+    subject = models.CharField(_("subject line"), max_length=200)
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "Django template syntax: {{ version }}, {{ effective_from }}, {{ summary }}, "
+            "{{ policy_url }} and {{ controller }} are available."
+        ),
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("policy-change letter")
+        verbose_name_plural = _("policy-change letters")
+        ordering = ["language"]
+
+    def __str__(self) -> str:
+        return f"Policy-change letter ({self.language})"
+
+
+class PolicyNotice(models.Model):
+    """One notice of a material policy change to one address: sent once, or skipped and why."""
+
+    class Audience(models.TextChoices):
+        ACCOUNT_CONTACT = "account_contact", _("Contact of a customer account")
+        SUBSCRIBER = "subscriber", _("Current subscriber")
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent")
+        SKIPPED_BOUNCED = "bounced", _("Not sent: the address bounces")
+        SKIPPED_OPTED_OUT = "opted_out", _("Not sent: opted out of all marketing")
+
+    policy_version = models.ForeignKey(
+        PolicyVersion,
+        on_delete=models.PROTECT,
+        related_name="notices",
+        verbose_name=_("privacy-policy version"),
+    )
+    subject = models.ForeignKey(
+        DataSubject,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="policy_notices",
+        verbose_name=_("data subject"),
+    )
+    email_hash = models.CharField(_("e-mail address (salted hash)"), max_length=80)
+    address_masked = models.CharField(_("address (masked)"), max_length=254)
+    audience = models.CharField(_("sent as"), max_length=20, choices=Audience.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("policy-change notice")
+        verbose_name_plural = _("policy-change notices")
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy_version", "email_hash"], name="marketing_policy_notice_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status"], name="marketing_notice_status"),
+            models.Index(fields=["audience"], name="marketing_notice_audience"),
+            models.Index(fields=["-at"], name="marketing_notice_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address_masked}: {self.policy_version.version} ({self.get_status_display()})"

@@ -4,7 +4,16 @@ from privacyops.core import registry
 from privacyops.core.erasure import Strategy
 
 from .disposal import subscriptions_dispose
-from .models import OptOut, Subscription, SubscriptionEvent, SuppressionEntry
+from .models import (
+    ConsentReceipt,
+    MailBounce,
+    OptOut,
+    PolicyNotice,
+    PolicyNoticeLetter,
+    Subscription,
+    SubscriptionEvent,
+    SuppressionEntry,
+)
 from .selectors import subjects_opted_out_before
 
 registry.register(
@@ -54,6 +63,37 @@ registry.not_personal(
     reason="Only keyed one-way hashes of addresses, linked to no data subject; kept so that "
     "people who opted out or were erased are never sent marketing again.",
 )
+
+registry.register(
+    ConsentReceipt,
+    category=registry.PERSONAL_INFORMATION,
+    subject_path="subject",
+    export_fields=(
+        "given_at",
+        "source",
+        "granted",
+        "refused",
+        "gpc",
+        "digital_property__name",
+        "policy_version__version",
+        "recorded_via",
+    ),
+    erasure=registry.DELETE_ROW,
+    retention_clock="given_at",
+)
+registry.register(
+    PolicyNotice,
+    category=registry.PERSONAL_INFORMATION,
+    subject_path="subject",
+    export_fields=("policy_version__version", "audience", "status", "at", "address_masked"),
+    erasure=registry.DELETE_ROW,
+    retention_clock="at",
+)
+registry.not_personal(
+    MailBounce,
+    reason="Only keyed one-way hashes of addresses that bounce, linked to no data subject.",
+)
+registry.not_personal(PolicyNoticeLetter, reason="The wording of a letter; no one's data.")
 
 # The whole person's "opted_out" clock (newsletter-only people): every subscription ended.
 registry.register_subject_clock("opted_out", subjects_opted_out_before)

@@ -16,6 +16,7 @@ from .models import (
     NON_MARKETING_KINDS,
     Channel,
     ConsentSource,
+    MailBounce,
     OptOut,
     OptOutMethod,
     Subscription,
@@ -64,6 +65,12 @@ def is_suppressed(email: str, channel: str) -> bool:
     ).exists()
 
 
+def is_bounced(email: str) -> bool:
+    """Whether the mail platform reported the address undeliverable (nothing goes to it)."""
+    address = normalise_email(email)
+    return bool(address) and MailBounce.objects.filter(email_hash=email_hash(address)).exists()
+
+
 def _mailable_subscriptions(kind: str):
     """The rule for a marketing channel: a subscription with consent, whose subject's
     processing is not restricted (GDPR Art. 18: a restricted person is only stored, not
@@ -89,13 +96,22 @@ def may_send(email: str, kind: str) -> bool:
     """
     kind = message_kind(kind)
     if kind in NON_MARKETING_KINDS:
-        return True
+        # Marketing choices do not affect them; an address that bounces gets nothing at all.
+        return not is_bounced(email)
     address = normalise_email(email)
     if not address:
         return False
-    suppressed = _suppressions(kind).filter(email_hash=email_hash(address))
+    hashed = email_hash(address)
+    suppressed = _suppressions(kind).filter(email_hash=hashed)
+    bounced = MailBounce.objects.filter(email_hash=hashed)
     # One round trip: senders ask once per message.
-    return _mailable_subscriptions(kind).filter(email=address).exclude(Exists(suppressed)).exists()
+    return (
+        _mailable_subscriptions(kind)
+        .filter(email=address)
+        .exclude(Exists(suppressed))
+        .exclude(Exists(bounced))
+        .exists()
+    )
 
 
 def may_send_many(emails, kind: str) -> dict[str, bool]:
@@ -106,10 +122,21 @@ def may_send_many(emails, kind: str) -> dict[str, bool]:
     """
     kind = message_kind(kind)
     given = list(dict.fromkeys(emails))
-    if kind in NON_MARKETING_KINDS:
-        return dict.fromkeys(given, True)
     normalised = {email: normalise_email(email) for email in given}
     addresses = {address for address in normalised.values() if address}
+    if kind in NON_MARKETING_KINDS:
+        hashes = {address: email_hash(address) for address in addresses}
+        bounced = set()
+        if hashes:
+            bounced = set(
+                MailBounce.objects.filter(email_hash__in=hashes.values()).values_list(
+                    "email_hash", flat=True
+                )
+            )
+        return {
+            email: not (address and hashes[address] in bounced)
+            for email, address in normalised.items()
+        }
     subscribed = set()
     if addresses:
         subscribed = {
@@ -121,10 +148,17 @@ def may_send_many(emails, kind: str) -> dict[str, bool]:
     hashes = {address: email_hash(address) for address in subscribed}
     suppressed = set()
     if hashes:
+        # Suppressed or bouncing: one query (a UNION), as before bounces were kept.
         suppressed = set(
             _suppressions(kind)
             .filter(email_hash__in=hashes.values())
+            .order_by()
             .values_list("email_hash", flat=True)
+            .union(
+                MailBounce.objects.filter(email_hash__in=hashes.values())
+                .order_by()
+                .values_list("email_hash", flat=True)
+            )
         )
     return {
         email: address in subscribed and hashes[address] not in suppressed

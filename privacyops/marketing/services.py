@@ -24,6 +24,7 @@ from privacyops.webhooks.models import EventType as WebhookEvent
 from .models import (
     ALL_CHANNELS,
     ConsentSource,
+    MailBounce,
     OptOut,
     OptOutMethod,
     Subscription,
@@ -441,3 +442,17 @@ def marketing_objection_record(
         by=by,
         reason=SuppressionEntry.Reason.OBJECTION,
     )
+
+
+# --- Bounces ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mail_bounce_record(*, email: str, reason: str = "", at=None):
+    """The mail platform reported the address undeliverable: from now on nothing is sent to
+    it, not even a legal notice. Only the salted hash is kept. Idempotent."""
+    bounce, _ = MailBounce.objects.get_or_create(
+        email_hash=email_hash(email),
+        defaults={"reason": reason[:200], "bounced_at": at or timezone.now()},
+    )
+    return bounce

@@ -1,0 +1,1 @@
+"""Reference data of marketing, shared by its data migrations and the runtime."""

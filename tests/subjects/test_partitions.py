@@ -1,8 +1,10 @@
 """Activity events in monthly partitions (PostgreSQL); one plain table on SQLite."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -138,3 +140,15 @@ def test_a_date_filtered_admin_list_reads_only_those_months(client, legal):
     plan = _plan(changelist.queryset)
     read = {name for name in _names() | {partitions.DEFAULT_PARTITION} if name in plan}
     assert read == {"subjects_activityevent_p2030_03"}  # not the other months, nor the default
+
+
+def test_the_command_creates_the_months_ahead_or_says_there_is_nothing_to_do():
+    out = io.StringIO()
+    call_command("activity_partitions", "--ahead", "2", stdout=out)
+    if connection.vendor != "postgresql":
+        assert "one plain table" in out.getvalue()
+        return
+    start = partitions.month_start(timezone.now())
+    later = partitions.next_month(partitions.next_month(start))
+    assert partitions.partition_name(later) in _names()
+    assert "0 rows in the default partition" in out.getvalue()

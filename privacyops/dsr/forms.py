@@ -8,7 +8,13 @@ from privacyops.subjects.models import Account, DataSubject
 from privacyops.subjects.selectors import subject_for_email
 
 from .lifecycle import State
-from .models import CustomerDataForward, PrivacyRequest, RecipientNotification, RequestType
+from .models import (
+    CustomerDataForward,
+    PrivacyRequest,
+    RecipientNotification,
+    RequestOutcome,
+    RequestType,
+)
 from .services import NextStep
 
 
@@ -87,6 +93,15 @@ class NextStepForm(forms.Form):
         queryset=Account.objects.all(),
         required=False,
         label="Customer that controls the data (for a redirection)",
+    )
+
+    refusal_ground = forms.ChoiceField(
+        label="Ground for refusal (counted in the request statistics)",
+        choices=[
+            ("", "Not named: counted as identity when refused while waiting for it, else other"),
+            *RequestOutcome.RefusalGround.choices,
+        ],
+        required=False,
     )
 
     def __init__(self, *args, steps: list[NextStep], **kwargs):

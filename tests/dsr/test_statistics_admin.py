@@ -80,3 +80,20 @@ def test_account_representative_may_not_see_the_statistics(client, year_2025):
         response = client.get(PAGE, query)
         assert response.status_code in (302, 403)
         assert b"Received" not in response.content
+
+
+def test_legal_names_the_ground_of_a_refusal_on_the_next_step_page(client):
+    from privacyops.dsr.models import RequestOutcome
+
+    from .factories import in_progress
+
+    client.force_login(UserFactory(username="stats-legal", role=roles.LEGAL))
+    request = in_progress()
+    url = reverse("admin:dsr_privacyrequest_next_step", args=[request.pk])
+    assert b'name="refusal_ground"' in client.get(url).content
+    response = client.post(
+        url, {"step": "refused", "text": "Manifestly unfounded.", "refusal_ground": "unfounded"}
+    )
+    assert response.status_code == 302
+    outcome = RequestOutcome.objects.get(request=request)
+    assert (outcome.result, outcome.refusal_ground) == ("refused", "unfounded")

@@ -332,7 +332,12 @@ class PrivacyRequestAdmin(
                     )
                 else:
                     services.request_transition(
-                        request=obj, to=step, reason=text, note=text, by=request.user
+                        request=obj,
+                        to=step,
+                        reason=text,
+                        note=text,
+                        by=request.user,
+                        refusal_ground=form.cleaned_data.get("refusal_ground", ""),
                     )
             except (LifecycleError, services.RequestError) as error:
                 form.add_error(None, str(error))

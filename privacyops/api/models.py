@@ -123,6 +123,9 @@ class ReceivedEvent(models.Model):
     class Meta:
         verbose_name = "received event id"
         verbose_name_plural = "received event ids"
+        ordering = ["-received_at", "-id"]
+        # The retention purge finds the ids past their period by this date.
+        indexes = [models.Index(fields=["received_at"], name="api_received_event_when")]
         constraints = [
             models.UniqueConstraint(
                 fields=["client", "external_id"], name="api_received_event_once"

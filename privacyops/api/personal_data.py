@@ -1,4 +1,8 @@
-"""The API's models in the personal-data registry: none holds data about a data subject."""
+"""The API's models in the personal-data registry: none holds data about a data subject.
+
+The received event ids are registered (about no subject) only so that their retention rule
+reaches them: the seeded rule removes them once a replay can no longer be expected.
+"""
 
 from privacyops.core import registry
 
@@ -11,8 +15,13 @@ registry.not_personal(
     reason="Evidence of a call (client, endpoint, count, status, the system's address); "
     "never the values sent.",
 )
-registry.not_personal(
+registry.register(
     ReceivedEvent,
-    reason="The connected system's own event ids, kept so that a replay adds nothing; "
-    "the events themselves are subjects.ActivityEvent.",
+    # The connected system's own ids of activity events (subjects.ActivityEvent holds the
+    # events): about no data subject, so no access export and no erasure reaches them.
+    category=registry.OTHER_INFORMATION,
+    subject_path=None,
+    export_fields=(),
+    erasure=registry.DELETE_ROW,
+    retention_clock="received_at",
 )

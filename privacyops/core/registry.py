@@ -45,7 +45,9 @@ DELETE_ROW = Strategy.DELETE_ROW
 class Registration:
     model: type[models.Model]
     category: str
-    subject_path: str
+    # None: records about no data subject, registered only so retention rules reach them
+    # (e.g. the API's received event ids): no access export, no erasure.
+    subject_path: str | None
     export_fields: tuple[str, ...]
     erasure: Strategy | dict[str, Strategy]
     retention_clock: str | None
@@ -70,6 +72,8 @@ class Registration:
         return str(self.model._meta.verbose_name_plural)
 
     def rows_of(self, subject) -> models.QuerySet:
+        if self.subject_path is None:
+            return self.model._default_manager.none()
         if not self.subject_path:
             return self.model._default_manager.filter(pk=subject.pk)
         rows = self.model._default_manager.filter(**{self.subject_path: subject})
@@ -94,7 +98,7 @@ def register(
     model: type[models.Model],
     *,
     category: str,
-    subject_path: str,
+    subject_path: str | None,
     export_fields: tuple[str, ...] | list[str],
     erasure: Strategy | dict[str, Strategy],
     retention_clock: str | None = None,
@@ -158,6 +162,11 @@ def registrations() -> list[Registration]:
     return list(_registrations.values())
 
 
+def subject_registrations() -> list[Registration]:
+    """The registrations of records about a data subject (not those about no one)."""
+    return [r for r in _registrations.values() if r.subject_path is not None]
+
+
 def registration_for(model: type[models.Model]) -> Registration | None:
     return _registrations.get(model._meta.label)
 
@@ -187,7 +196,7 @@ def personal_data_for(subject) -> dict:
     One query per registered model, whatever the amount of data; JSON-serialisable.
     """
     result: dict[str, dict[str, list[dict]]] = {name: {} for name in CATEGORY_NAMES.values()}
-    for registration in registrations():
+    for registration in subject_registrations():
         rows = registration.rows_of(subject)
         if registration.export_only is not None:
             rows = rows.filter(registration.export_only)

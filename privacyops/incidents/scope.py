@@ -100,6 +100,8 @@ def _subjects_of_account(account) -> models.QuerySet:
 def _in_scope(registration, scope: Scope) -> bool:
     if registration.model._meta.app_label == "incidents":
         return False  # the register itself is not what was breached
+    if registration.subject_path is None:
+        return False  # records about no person (the API's received event ids)
     element = scope.data_element
     if element is None:
         return True

@@ -62,12 +62,22 @@ class PolicyParagraphAdmin(admin.ModelAdmin):
     list_filter = ("version", "kind", StatusFilter)
     search_fields = ("heading", "text")
     filter_horizontal = ("activities",)
-    actions = ["resplit"]
+    actions = ["resplit", "merge"]
     change_list_template = "admin/accountability/policyparagraph/change_list.html"
 
     @admin.display(description=_("controls"))
     def controls_listed(self, paragraph: PolicyParagraph) -> str:
         return ", ".join(paragraph.control_keys) or "—"
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["help_texts"] = {
+            "text": _(
+                "To correct the split, put a line break where this paragraph should end: what "
+                "follows becomes the next paragraph (not yet marked) and the numbers after it "
+                "move up. To join paragraphs, select them in the list and merge them."
+            )
+        }
+        return super().get_form(request, obj, **kwargs)
 
     def save_model(self, request, obj, form, change):
         try:
@@ -90,6 +100,21 @@ class PolicyParagraphAdmin(admin.ModelAdmin):
             )
 
     resplit.allowed_permissions = ("change",)
+
+    @admin.action(description=_("Merge the selected paragraphs into the first"))
+    def merge(self, request, queryset):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        try:
+            first = services.paragraphs_merge(paragraphs=list(queryset), by=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        self.message_user(
+            request, _("Merged into paragraph %(n)d.") % {"n": first.number}, messages.SUCCESS
+        )
+
+    merge.allowed_permissions = ("change",)
 
     def get_urls(self):
         return [

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from privacyops.core import controls
@@ -21,6 +22,7 @@ from .paragraphs import default_heading, split_paragraphs
 
 REPORT_FOLDER = "accountability-reports"
 REPORT_JOB = "accountability.monthly_report"
+RENUMBER_OFFSET = 100_000  # above any paragraph number
 
 
 def report_directory() -> Path:
@@ -92,21 +94,80 @@ def policy_split(*, version: PolicyVersion, by=None) -> list[PolicyParagraph]:
     return created
 
 
+def _shift_after(version, number: int, by: int) -> None:
+    """Move the numbers of the paragraphs after `number` by `by` (either way), in two steps so
+    that no two rows share a number on the way (the unique constraint is checked per row)."""
+    later = PolicyParagraph.objects.filter(version=version, number__gt=number)
+    later.update(number=F("number") + RENUMBER_OFFSET)
+    PolicyParagraph.objects.filter(version=version, number__gt=RENUMBER_OFFSET).update(
+        number=F("number") - RENUMBER_OFFSET + by
+    )
+
+
 @transaction.atomic
 def paragraph_save(*, paragraph: PolicyParagraph, by, changed: list[str]) -> PolicyParagraph:
     """Save Legal's correction or marking of a paragraph (the admin form already set the
-    fields); refuses control keys no app registers."""
+    fields); refuses control keys no app registers.
+
+    Correcting the split: a line break in the text splits the paragraph there; what follows
+    becomes the next paragraph(s), not yet marked, and the numbers after them move up.
+    """
     unknown = unknown_control_keys(paragraph.control_keys)
     if unknown:
         raise ValidationError({"control_keys": f"Unknown controls: {', '.join(unknown)}"})
+    parts = split_paragraphs(paragraph.text)
+    if not parts:
+        raise ValidationError({"text": "A paragraph needs its text."})
+    paragraph.text = parts[0]
     paragraph.save()
+    if len(parts) > 1:
+        _shift_after(paragraph.version, paragraph.number, len(parts) - 1)
+        for offset, text in enumerate(parts[1:], start=1):
+            PolicyParagraph.objects.create(
+                version=paragraph.version,
+                number=paragraph.number + offset,
+                heading=default_heading(text),
+                text=text,
+            )
     AccountabilityEvent.objects.create(
         kind=AccountabilityEvent.Kind.MARKED,
         by=by,
         version=paragraph.version,
-        detail={"paragraph": paragraph.number, "changed": sorted(changed)},
+        detail={
+            "paragraph": paragraph.number,
+            "changed": sorted(changed),
+            "split_into": len(parts),
+        },
     )
     return paragraph
+
+
+@transaction.atomic
+def paragraphs_merge(*, paragraphs, by) -> PolicyParagraph:
+    """Merge paragraphs of one version that the split separated wrongly into the first of
+    them (its marks kept, the others' texts appended); the numbers after close up."""
+    chosen = list(
+        PolicyParagraph.objects.select_for_update()
+        .filter(pk__in=[p.pk for p in paragraphs])
+        .order_by("number")
+    )
+    if len(chosen) < 2 or len({p.version_id for p in chosen}) > 1:
+        raise ValidationError("Choose two or more paragraphs of the same policy version.")
+    first, rest = chosen[0], chosen[1:]
+    first.text = " ".join(p.text for p in chosen)
+    first.save(update_fields=["text", "updated_at"])
+    merged = [p.number for p in rest]
+    for paragraph in reversed(rest):
+        number = paragraph.number
+        paragraph.delete()
+        _shift_after(first.version, number, -1)
+    AccountabilityEvent.objects.create(
+        kind=AccountabilityEvent.Kind.MARKED,
+        by=by,
+        version=first.version,
+        detail={"paragraph": first.number, "merged": merged},
+    )
+    return first
 
 
 def report_store(*, by=None, job_run=None, now=None) -> AccountabilityReport:

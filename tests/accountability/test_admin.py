@@ -144,3 +144,30 @@ def test_the_monthly_job_stores_a_dated_report_that_downloads_through_the_access
 
     client.force_login(UserFactory(username="radka", role=roles.ACCOUNT_REPRESENTATIVE))
     assert client.get(url).status_code == 403
+
+
+def test_legal_corrects_the_split_with_a_line_break_and_merges_back(client, legal):
+    paragraph = PolicyParagraph.objects.get(number=47)
+    first, second = paragraph.text.split(". ", 1)
+    url = reverse("admin:accountability_policyparagraph_change", args=[paragraph.pk])
+    data = form_data(client.get(url).content.decode())
+    data["text"] = [f"{first}.\n{second}"]
+    assert client.post(url, data).status_code == 302
+    after = {p.number: p for p in PolicyParagraph.objects.all()}
+    assert len(after) == 60
+    assert after[47].text == f"{first}." and after[47].kind == "promise"
+    assert after[48].text == second and after[48].kind == "unmarked"
+    assert after[49].heading == "Security measures"  # the old 48 moved up
+    assert after[60].heading == "Periodic reviews and contact"
+
+    response = client.post(
+        reverse("admin:accountability_policyparagraph_changelist"),
+        {"action": "merge", "_selected_action": [after[47].pk, after[48].pk]},
+        follow=True,
+    )
+    assert "Merged into paragraph 47." in response.content.decode()
+    merged = {p.number: p for p in PolicyParagraph.objects.all()}
+    assert len(merged) == 59 and merged[47].text == paragraph.text
+    assert merged[48].heading == "Security measures"
+    assert merged[59].heading == "Periodic reviews and contact"
+    assert AccountabilityEvent.objects.filter(kind="marked").count() == 2

@@ -9,15 +9,22 @@ It migrates that database, creates 100,000 data subjects, 1% of them under legal
 template of `--rows` activity events, 60% of them older than the 13-month rule (event ids in
 time order, as ingestion makes them; no event within a week of the cutoff, so the few minutes
 between the measurements never move a row across it). Each measurement starts from the same
-freshly loaded, vacuumed and analysed table:
+freshly loaded, vacuumed and analysed table. The events table is switched between its two
+layouts (`privacyops.subjects.partitions`: one plain table as on SQLite, or monthly
+partitions as on PostgreSQL since migration subjects.0009) while it is empty:
 
-  (a) this engine: `retention_rule_run` of the seeded 13-month rule (windows of
-      RETENTION_WINDOW_SIZE rows along the events' time index, one transaction each,
-      checkpoints, held count, records);
-  (b) the floor: one raw SQL DELETE of the same rows;
+  (a) this engine on the partitioned table: `retention_rule_run` of the seeded 13-month rule
+      (whole months past the cutoff swapped, the edge month in windows of
+      RETENTION_WINDOW_SIZE rows; checkpoints, held count, records);
+  (a0) with --plain-engine: the same engine on the plain table (windows only, as before);
+  (b) the floor: one raw SQL DELETE of the same rows on the plain table;
   (c) QuerySet.delete() with a pre_delete receiver connected, on the first `--slice`
       expired rows only (the collector loads every object into memory), extrapolated
-      linearly to the full set.
+      linearly to the full set (plain table);
+  (d) the conversion migration's work: the loaded plain table turned into partitions
+      (`convert_to_partitions`, every row moved), per million rows;
+  (e) ingestion: `load_activity`'s COPY path (`ingest.write_events`) of --ingest rows into
+      the plain and into the partitioned table, each holding what a purge left.
 """
 
 import argparse
@@ -40,11 +47,13 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.db.models.signals import pre_delete  # noqa: E402
 
 from privacyops.retention import services  # noqa: E402
 from privacyops.retention.models import LegalHold, PurgeRun, RetentionRule  # noqa: E402
+from privacyops.subjects import ingest, partitions  # noqa: E402
+from privacyops.subjects.activity_lines import EventRow  # noqa: E402
 from privacyops.subjects.models import ActivityEvent, DataSubject  # noqa: E402
 
 SUBJECTS = 100_000
@@ -90,11 +99,60 @@ COLUMNS = (
 )
 
 
-def load() -> None:
+def layout(partitioned: bool) -> None:
+    """Empty the events table and give it the layout asked for (cheap: no rows to move)."""
     sql(f"TRUNCATE {TABLE}")
+    if partitioned:
+        partitions.convert_to_partitions()
+        # Every month the template spans (1,000 days back), as beat and the migration leave it.
+        partitions.partitions_ensure(
+            now=datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=1010), ahead=36
+        )
+    else:
+        partitions.convert_to_plain()
+
+
+def fill() -> None:
     sql(f"INSERT INTO {TABLE} ({COLUMNS}) SELECT {COLUMNS} FROM bench_events ORDER BY id")
+
+
+def settle() -> None:
     sql(f"VACUUM ANALYZE {TABLE}")
     sql("CHECKPOINT")
+
+
+def load(partitioned: bool = False) -> None:
+    layout(partitioned)
+    fill()
+    settle()
+
+
+def ingest_rows(count: int, first_subject: int) -> tuple[list, list]:
+    now = datetime.datetime.now(datetime.UTC)
+    rows = [
+        EventRow(
+            now - datetime.timedelta(seconds=i),
+            "page_view",
+            f"10.9.{i % 250}.{i % 199}",
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0",
+            "Chrome",
+            "Linux",
+            f"/product/page-{i % 500}",
+            "https://www.google.com/",
+            f"bench{first_subject + i % SUBJECTS}",
+            "",
+        )
+        for i in range(count)
+    ]
+    return rows, [first_subject + i % SUBJECTS for i in range(count)]
+
+
+def time_ingest(rows, subject_ids, batch: int = 10_000) -> float:
+    t = time.perf_counter()
+    for start in range(0, len(rows), batch):
+        with transaction.atomic():
+            ingest.write_events(rows[start : start + batch], subject_ids[start : start + batch])
+    return time.perf_counter() - t
 
 
 def expected(cutoff) -> tuple[int, int]:
@@ -119,6 +177,8 @@ def main() -> None:
     parser.add_argument("--slice", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3, help="rounds of (a) and (b)")
     parser.add_argument("--skip-orm", action="store_true", help="leave out (c)")
+    parser.add_argument("--plain-engine", action="store_true", help="add (a0)")
+    parser.add_argument("--ingest", type=int, default=200_000, help="rows for (e); 0: none")
     args = parser.parse_args()
     db = settings.DATABASES["default"]
     if "postgresql" not in db["ENGINE"] or "bench" not in db["NAME"]:
@@ -134,7 +194,7 @@ def main() -> None:
     )
 
     t = time.perf_counter()
-    sql(f"TRUNCATE {TABLE}")
+    layout(False)
     LegalHold.objects.all().delete()
     PurgeRun.objects.all().delete()
     DataSubject.objects.filter(login_name__startswith="bench").delete()
@@ -190,36 +250,79 @@ def main() -> None:
         assert deleted == to_purge, deleted
         return seconds
 
-    # (a) and (b) in pairs, each from a freshly loaded table; every other pair (b) goes
-    # first, so neither always runs on a warmer machine.
-    ratios, engine_times, floor_times = [], [], []
+    def partitioned_load() -> float:
+        """Fill the plain table, then convert it as migration subjects.0009 does: (d)."""
+        layout(False)
+        fill()
+        t = time.perf_counter()
+        partitions.convert_to_partitions()
+        seconds = time.perf_counter() - t
+        settle()
+        return seconds
+
+    new_rows, new_ids = ingest_rows(args.ingest, first)
+    # (a) and (b) in pairs, (a) on the partitioned table, (b) on the plain one, each from a
+    # freshly loaded table; every other pair (b) goes first, so neither always runs on a
+    # warmer machine. Ingestion (e) into each right after its purge, in the first round.
+    ratios, engine_times, floor_times, converts, plain_engine = [], [], [], [], []
+    ingests: dict[str, float] = {}
     for round_ in range(args.repeat):
-        order = [("a", engine_run), ("b", floor_run)]
         times = {}
-        for name, measure in order if round_ % 2 == 0 else reversed(order):
-            load()
-            times[name] = measure()
+
+        def measure_a(times: dict, round_: int) -> None:
+            converts.append(partitioned_load())
+            times["a"] = engine_run()
+            assert partitions.is_partitioned()
+            if round_ == 0 and args.ingest:
+                ingests["partitioned"] = time_ingest(new_rows, new_ids)
+
+        def measure_b(times: dict, round_: int) -> None:
+            load(partitioned=False)
+            times["b"] = floor_run()
+            if round_ == 0 and args.ingest:
+                ingests["plain"] = time_ingest(new_rows, new_ids)
+
+        for measure in (measure_a, measure_b) if round_ % 2 == 0 else (measure_b, measure_a):
+            measure(times, round_)
+        if args.plain_engine:
+            load(partitioned=False)
+            plain_engine.append(engine_run())
         engine_times.append(times["a"])
         floor_times.append(times["b"])
         ratios.append(times["a"] / times["b"])
         print(
-            f"round {round_ + 1}: (a) engine {times['a']:.2f} s, (b) raw SQL DELETE "
-            f"{times['b']:.2f} s, (a)/(b) {ratios[-1]:.2f}; load average {os.getloadavg()[0]:.1f}"
+            f"round {round_ + 1}: (a) engine, partitioned {times['a']:.2f} s, (b) raw SQL "
+            f"DELETE, plain {times['b']:.2f} s, (a)/(b) {ratios[-1]:.2f}"
+            + (f", (a0) engine, plain {plain_engine[-1]:.2f} s" if plain_engine else "")
+            + f"; (d) conversion {converts[-1]:.1f} s; load average {os.getloadavg()[0]:.1f}"
         )
     results = {"a": statistics.median(engine_times), "b": statistics.median(floor_times)}
     print(
-        f"(a) engine:           {results['a']:8.2f} s  (median of {args.repeat}; "
+        f"(a) engine, partitioned: {results['a']:8.2f} s  (median of {args.repeat}; "
         f"{to_purge} deleted, {held} kept under hold)"
     )
-    print(f"(b) raw SQL DELETE:   {results['b']:8.2f} s  (median of {args.repeat})")
+    print(f"(b) raw SQL DELETE, plain: {results['b']:8.2f} s  (median of {args.repeat})")
+    if plain_engine:
+        print(f"(a0) engine, plain:      {statistics.median(plain_engine):8.2f} s")
     per_round = ", ".join(f"{r:.2f}" for r in ratios)
     print(f"(a)/(b) per round: {per_round}; median {statistics.median(ratios):.2f}")
+    per_million = statistics.median(converts) / (args.rows / 1_000_000)
+    print(
+        f"(d) conversion of {args.rows} rows: {statistics.median(converts):.1f} s "
+        f"(median), {per_million:.2f} s per million rows"
+    )
+    if ingests:
+        print(
+            f"(e) ingestion of {args.ingest} events (COPY, batches of 10,000): plain "
+            f"{ingests['plain']:.2f} s, partitioned {ingests['partitioned']:.2f} s, "
+            f"partitioned/plain {ingests['partitioned'] / ingests['plain']:.2f}"
+        )
     if args.skip_orm:
         finish()
         return
 
     # (c) QuerySet.delete() with a pre_delete receiver, on a slice
-    load()
+    load(partitioned=False)
     seen = []
 
     def receiver(sender, instance, **kwargs):  # what an audit library does per object
@@ -246,7 +349,7 @@ def main() -> None:
 
 
 def finish() -> None:
-    sql(f"TRUNCATE {TABLE}")
+    layout(True)  # empty, and partitioned as the migrations leave it
     sql("DROP TABLE IF EXISTS bench_events")
     print(f"# finished {datetime.datetime.now(datetime.UTC):%H:%M} UTC")
 

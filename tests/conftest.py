@@ -176,6 +176,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "privacyops.inventory.migrations.0004_seed_vendors_adequacy_cookies",
     "privacyops.inventory.migrations.0005_seed_consistent_with_policy",
     "privacyops.accountability.migrations.0002_seed_policy_paragraphs",
+    "privacyops.marketing.migrations.0004_seed_policy_notice_letters",
     "privacyops.webhooks.migrations.0002_seed_delivery_schedule",
     "privacyops.webhooks.migrations.0003_seed_acknowledgement_schedule",
     "privacyops.api.migrations.0003_seed_received_event_retention",

@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 logger = logging.getLogger(__name__)
 
@@ -201,7 +202,7 @@ def periodic_reviews(now: datetime.datetime) -> Evidence:
     overdue = reviews.reviews_overdue(today=today).count()
     facts.append(
         Fact(
-            _("%(n)d reviews overdue.") % {"n": overdue},
+            ngettext("%(n)d review overdue.", "%(n)d reviews overdue.", overdue) % {"n": overdue},
             f"{url}?state__exact=open",
             at_risk=overdue > 0,
         )

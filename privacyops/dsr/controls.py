@@ -5,6 +5,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from privacyops.core import controls
 
@@ -62,7 +63,7 @@ def requests_answered_in_time(now: datetime.datetime) -> controls.Evidence:
     times = statistics.response_times(since=now - datetime.timedelta(days=365), until=now)
     facts = [
         controls.Fact(
-            _("%(n)d requests overdue.") % {"n": overdue},
+            ngettext("%(n)d request overdue.", "%(n)d requests overdue.", overdue) % {"n": overdue},
             f"{requests}?view=open",
             at_risk=overdue > 0,
         )

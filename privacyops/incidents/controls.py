@@ -4,6 +4,7 @@ import datetime
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from privacyops.core import controls
 
@@ -31,12 +32,17 @@ def breach_clock(now: datetime.datetime) -> controls.Evidence:
         submitted_at__gte=now - NOTIFIED_OVER,
     )
     total = submitted.count()
+    open_count = selectors.open_incidents().count()
     late = submitted.filter(late=True).count()
     return controls.Evidence.of(
         [
             controls.Fact(
-                _("%(open)d incidents open; %(clock)d on the 72-hour clock, %(past)d past it.")
-                % {"open": selectors.open_incidents().count(), "clock": on_clock, "past": past},
+                ngettext(
+                    "%(open)d incident open; %(clock)d on the 72-hour clock, %(past)d past it.",
+                    "%(open)d incidents open; %(clock)d on the 72-hour clock, %(past)d past it.",
+                    open_count,
+                )
+                % {"open": open_count, "clock": on_clock, "past": past},
                 f"{url}?open=yes",
                 at_risk=past > 0,
             ),

@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from privacyops.core import controls
 
@@ -99,7 +100,10 @@ def vendor_agreements(now: datetime.datetime) -> controls.Evidence:
                 at_risk=unsigned > 0,
             ),
             controls.Fact(
-                _("%(n)d agreement reviews overdue.") % {"n": overdue},
+                ngettext(
+                    "%(n)d agreement review overdue.", "%(n)d agreement reviews overdue.", overdue
+                )
+                % {"n": overdue},
                 url,
                 at_risk=overdue > 0,
             ),
@@ -127,7 +131,11 @@ def transfers_safeguarded(now: datetime.datetime) -> controls.Evidence:
                 url,
             ),
             controls.Fact(
-                _("%(n)d vendors without a valid transfer record%(names)s.")
+                ngettext(
+                    "%(n)d vendor without a valid transfer record%(names)s.",
+                    "%(n)d vendors without a valid transfer record%(names)s.",
+                    len(problems),
+                )
                 % {
                     "n": len(problems),
                     "names": f" ({', '.join(v.name for v in problems[:5])})" if problems else "",

@@ -6,6 +6,7 @@ from django.db.models import OuterRef, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from privacyops.core import controls
 
@@ -80,7 +81,12 @@ def purge_on_schedule(now: datetime.datetime) -> controls.Evidence:
     if interrupted:
         facts.append(
             controls.Fact(
-                _("%(n)d interrupted purge runs not yet resumed.") % {"n": interrupted},
+                ngettext(
+                    "%(n)d interrupted purge run not yet resumed.",
+                    "%(n)d interrupted purge runs not yet resumed.",
+                    interrupted,
+                )
+                % {"n": interrupted},
                 f"{runs_url}?status__exact=interrupted",
                 at_risk=True,
             )
@@ -101,9 +107,17 @@ def holds_reviewed(now: datetime.datetime) -> controls.Evidence:
     expired = selectors.holds_past_end(today=today).count()
     return controls.Evidence.of(
         [
-            controls.Fact(_("%(n)d legal holds in force.") % {"n": in_force}, url),
             controls.Fact(
-                _("%(n)d holds past their end date and not reviewed (released or extended).")
+                ngettext("%(n)d legal hold in force.", "%(n)d legal holds in force.", in_force)
+                % {"n": in_force},
+                url,
+            ),
+            controls.Fact(
+                ngettext(
+                    "%(n)d hold past its end date and not reviewed (released or extended).",
+                    "%(n)d holds past their end date and not reviewed (released or extended).",
+                    expired,
+                )
                 % {"n": expired},
                 url,
                 at_risk=expired > 0,

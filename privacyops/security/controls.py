@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from privacyops.core import controls
 
@@ -38,7 +39,7 @@ def second_factor(now: datetime.datetime) -> controls.Evidence:
                 at_risk=bool(without),
             ),
             controls.Fact(
-                _("%(n)d lockouts open.") % {"n": locked},
+                ngettext("%(n)d lockout open.", "%(n)d lockouts open.", locked) % {"n": locked},
                 reverse("admin:axes_accessattempt_changelist"),
                 at_risk=locked > 0,
             ),

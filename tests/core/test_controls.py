@@ -65,7 +65,7 @@ def test_an_overdue_review_is_at_risk():
     )
     evidence = controls.evidence_for("core.periodic-reviews")
     assert evidence.status == controls.AT_RISK
-    assert [str(f.text) for f in evidence.at_risk_facts] == ["1 reviews overdue."]
+    assert [str(f.text) for f in evidence.at_risk_facts] == ["1 review overdue."]
     assert "state__exact=open" in evidence.at_risk_facts[0].url
 
 

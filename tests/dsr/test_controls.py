@@ -88,7 +88,7 @@ def test_an_overdue_request_and_a_late_answer_are_at_risk():
     evidence = controls.evidence_for("dsr.requests-answered-in-time")
     assert evidence.status == controls.AT_RISK
     assert [str(f.text) for f in evidence.at_risk_facts] == [
-        "1 requests overdue.",
+        "1 request overdue.",
         "2 requests answered over 12 months: median 25 days, mean 25.0 days to answer; "
         "1 of 2 (50%) within the legal deadline.",
     ]

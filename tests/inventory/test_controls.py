@@ -63,7 +63,7 @@ def test_an_unsigned_agreement_and_an_overdue_review_are_at_risk():
     assert evidence.status == controls.AT_RISK
     assert texts(evidence) == [
         "1 of 2 service providers have a signed agreement.",
-        "1 agreement reviews overdue.",
+        "1 agreement review overdue.",
     ]
 
 
@@ -81,5 +81,5 @@ def test_transfers_with_a_mechanism_and_one_without():
     evidence = controls.evidence_for("inventory.transfers")
     assert evidence.status == controls.AT_RISK
     assert [str(f.text) for f in evidence.at_risk_facts] == [
-        "1 vendors without a valid transfer record (Nowhere Ltd)."
+        "1 vendor without a valid transfer record (Nowhere Ltd)."
     ]

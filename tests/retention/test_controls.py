@@ -68,7 +68,7 @@ def test_an_interrupted_run_not_resumed_is_at_risk():
     ran(selectors.rules_active().first(), hours_ago=0.5, status="interrupted")
     evidence = controls.evidence_for("retention.purge-on-schedule")
     assert [str(f.text) for f in evidence.at_risk_facts] == [
-        "1 interrupted purge runs not yet resumed."
+        "1 interrupted purge run not yet resumed."
     ]
 
 
@@ -103,6 +103,6 @@ def test_a_hold_past_its_end_date_not_released_is_at_risk():
     evidence = controls.evidence_for("retention.holds-reviewed")
     assert evidence.status == controls.AT_RISK
     assert texts(evidence) == [
-        "1 legal holds in force.",
-        "1 holds past their end date and not reviewed (released or extended).",
+        "1 legal hold in force.",
+        "1 hold past its end date and not reviewed (released or extended).",
     ]

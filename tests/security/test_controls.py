@@ -47,7 +47,7 @@ def test_staff_without_a_second_factor_and_an_open_lockout_are_at_risk():
     assert evidence.status == controls.AT_RISK
     assert [str(f.text) for f in evidence.at_risk_facts] == [
         "1 of 2 staff have a second factor for signing in.",
-        "1 lockouts open.",
+        "1 lockout open.",
     ]
 
 

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "privacyops.security.middleware.AdminNetworkAllowListMiddleware",
     "privacyops.security.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before common (as Django requires); it never redirects (no i18n_patterns).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -182,7 +184,17 @@ if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- I18N -----------------------------------------------------------------------------------
-LANGUAGE_CODE = "en-gb"
+# English and Bulgarian: the admin (Django's own Bulgarian plus ours), the public pages and the
+# letters. URLs stay unprefixed (the security gates compare path_info): LocaleMiddleware picks
+# the language from the django_language cookie (the switch, /i18n/setlang/), then
+# Accept-Language, then LANGUAGE_CODE. Our catalog: locale/bg/LC_MESSAGES (`make messages`).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("bg", "Български")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates stay British (31/12/2026, "31 December 2026"), as before there were two languages.
+FORMAT_MODULE_PATH = ["privacyops.core.formats"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Sofia")
 USE_I18N = True
 USE_TZ = True

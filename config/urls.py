@@ -11,6 +11,8 @@ urlpatterns = [
     # The integration API (privacyops.api) and its OpenAPI 3 schema.
     path("api/v1/", include("privacyops.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # The language switch (POST /i18n/setlang/: sets the language cookie; URLs stay unprefixed).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("privacy/unsubscribe/", include("privacyops.marketing.urls")),
     # /privacy/sub-processors/, /privacy/cookies/ and /privacy/cookies.json
     path("privacy/", include("privacyops.inventory.urls")),

@@ -5,6 +5,7 @@ serializer object per event: a batch holds up to 10,000); `ActivityEventSerializ
 describes them for the schema. Privacy requests are checked by the public form itself.
 """
 
+from django.conf import settings
 from rest_framework import serializers
 
 from privacyops.dsr.models import RequestType
@@ -92,6 +93,12 @@ class PrivacyRequestSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     email = serializers.EmailField(max_length=254, help_text="The confirmation link goes here.")
     details = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,
+        allow_blank=True,
+        help_text="The language of the letters to the requester; default: Accept-Language.",
+    )
 
 
 class PrivacyRequestAnswerSerializer(serializers.Serializer):

@@ -153,6 +153,8 @@ class RequestsView(ApiView):
                 requester_name=cleaned["name"],
                 requester_email=cleaned["email"],
                 details=cleaned["details"],
+                # As the connected system states it, else its Accept-Language header.
+                language=cleaned["language"] or request.LANGUAGE_CODE,
             )
         except dsr_services.RequestError as error:
             raise services.ApiError(str(error)) from None

@@ -1,7 +1,9 @@
 """The forms of privacy requests: the public form, the staff's forms and the fulfilment page's."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from privacyops.core.selectors import legal_staff
 from privacyops.subjects.models import Account, DataSubject
@@ -22,17 +24,23 @@ class PublicRequestForm(forms.Form):
     """The public form: what a person may ask, and how to reach them."""
 
     request_type = forms.ChoiceField(
-        label="What would you like us to do?", choices=RequestType.choices
+        label=_("What would you like us to do?"), choices=RequestType.choices
     )
-    name = forms.CharField(label="Your name", max_length=200)
+    name = forms.CharField(label=_("Your name"), max_length=200)
     # 254: the longest address SMTP carries (RFC 5321), and what the record holds.
-    email = forms.EmailField(label="Your e-mail address", max_length=254)
+    email = forms.EmailField(label=_("Your e-mail address"), max_length=254)
     details = forms.CharField(
-        label="Details",
+        label=_("Details"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=5000,
         required=False,
-        help_text="Anything that helps us find your data or understand your request.",
+        help_text=_("Anything that helps us find your data or understand your request."),
+    )
+    # Empty: the language the page was shown in (the browser's Accept-Language or the switch).
+    language = forms.ChoiceField(
+        label=_("Language of our letters to you"),
+        choices=settings.LANGUAGES,
+        required=False,
     )
 
 
@@ -42,9 +50,12 @@ class PublicWebRequestForm(PublicRequestForm):
     requests other systems received."""
 
     UNDER_18 = "under_18"
-    AGE_CHOICES = [("18_plus", "I am 18 or older"), (UNDER_18, "I am under 18")]
+    AGE_CHOICES = [("18_plus", _("I am 18 or older")), (UNDER_18, _("I am under 18"))]
 
-    age = forms.ChoiceField(label="How old are you?", choices=AGE_CHOICES, widget=forms.RadioSelect)
+    age = forms.ChoiceField(
+        label=_("How old are you?"), choices=AGE_CHOICES, widget=forms.RadioSelect
+    )
+    field_order = ["request_type", "name", "email", "details", "age", "language"]
 
     def is_child(self) -> bool:
         return self.cleaned_data.get("age") == self.UNDER_18
@@ -52,6 +63,14 @@ class PublicWebRequestForm(PublicRequestForm):
 
 class StaffRequestForm(forms.ModelForm):
     """A request received by e-mail, telephone, post or through an account representative."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the letters"),
+        choices=settings.LANGUAGES,
+        required=False,
+        initial="en",
+        help_text=_("The language the requester wrote in; every letter to them is in it."),
+    )
 
     class Meta:
         model = PrivacyRequest
@@ -64,12 +83,13 @@ class StaffRequestForm(forms.ModelForm):
             "requester_email",
             "requester_phone",
             "requester_address",
+            "language",
             "details",
         )
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(queryset=legal_staff(), label="Assign to", required=False)
+    assignee = forms.ModelChoiceField(queryset=legal_staff(), label=_("Assign to"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,20 +99,22 @@ class AssignForm(forms.Form):
 class NextStepForm(forms.Form):
     """The next steps the transition table allows for one request, and the reason or note."""
 
-    step = forms.ChoiceField(label="Next step", widget=forms.RadioSelect)
+    step = forms.ChoiceField(label=_("Next step"), widget=forms.RadioSelect)
     text = forms.CharField(
-        label="Reason or note",
+        label=_("Reason or note"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         help_text=(
-            "Required to refuse or redirect (it is stated in the letter), to extend the "
-            "deadline, and to record how identity was verified."
+            _(
+                "Required to refuse or redirect (it is stated in the letter), to extend the "
+                "deadline, and to record how identity was verified."
+            )
         ),
     )
     account = forms.ModelChoiceField(
         queryset=Account.objects.all(),
         required=False,
-        label="Customer that controls the data (for a redirection)",
+        label=_("Customer that controls the data (for a redirection)"),
     )
 
     refusal_ground = forms.ChoiceField(
@@ -123,22 +145,22 @@ class NextStepForm(forms.Form):
 
 
 class RectifyForm(forms.Form):
-    full_name = forms.CharField(label="Name", max_length=200, required=False)
-    title = forms.CharField(label="Title", max_length=200, required=False)
-    email = forms.EmailField(label="E-mail address", required=False)
-    phone = forms.CharField(label="Telephone number", max_length=500, required=False)
+    full_name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    email = forms.EmailField(label=_("E-mail address"), required=False)
+    phone = forms.CharField(label=_("Telephone number"), max_length=500, required=False)
     postal = forms.CharField(
-        label="Postal address",
+        label=_("Postal address"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    note = forms.CharField(label="Note (what the requester asked)", required=False)
+    note = forms.CharField(label=_("Note (what the requester asked)"), required=False)
 
 
 class MatchForm(forms.Form):
-    subject = forms.IntegerField(label="Data subject number (#)", required=False, min_value=1)
-    email = forms.EmailField(label="or their e-mail address", required=False)
+    subject = forms.IntegerField(label=_("Data subject number (#)"), required=False, min_value=1)
+    email = forms.EmailField(label=_("or their e-mail address"), required=False)
 
     def clean(self):
         data = super().clean()
@@ -158,16 +180,16 @@ class NoticeForm(forms.Form):
     notification = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(
         choices=[
-            (RecipientNotification.Status.SENT, "Sent"),
-            (RecipientNotification.Status.IMPOSSIBLE, "Impossible or disproportionate"),
+            (RecipientNotification.Status.SENT, _("Sent")),
+            (RecipientNotification.Status.IMPOSSIBLE, _("Impossible or disproportionate")),
         ]
     )
-    note = forms.CharField(label="How it was sent, or why it is impossible", required=False)
+    note = forms.CharField(label=_("How it was sent, or why it is impossible"), required=False)
 
 
 class InstructionForm(forms.Form):
     forward = forms.IntegerField(widget=forms.HiddenInput)
     instruction = forms.ChoiceField(choices=CustomerDataForward.Instruction.choices)
     text = forms.CharField(
-        label="Instruction, as received", widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Instruction, as received"), widget=forms.Textarea(attrs={"rows": 2})
     )

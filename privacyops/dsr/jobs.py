@@ -49,7 +49,10 @@ def reminders_send(
     run = job_run_start(job="dsr.reminders", worker=worker)
     legal = _legal_addresses()
     templates = {
-        t.key: t for t in MessageTemplate.objects.filter(key__in=["reminder", "escalation"])
+        t.key: t
+        for t in MessageTemplate.objects.filter(
+            key__in=["reminder", "escalation"], language=settings.LANGUAGE_CODE
+        )
     }
     for key in ("reminder", "escalation"):
         templates.setdefault(key, letters.seeded_wording(key))

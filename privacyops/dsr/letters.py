@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template import Context, Template
+from django.utils import translation
 
 from .models import MessageTemplate
 from .seed.letters import seeded_letter
@@ -22,15 +23,34 @@ def authority() -> str:
     return settings.PRIVACYOPS_SUPERVISORY_AUTHORITY
 
 
-def seeded_wording(key: str) -> MessageTemplate:
+def seeded_wording(key: str, language: str = "") -> MessageTemplate:
     # For a template someone deleted in the admin: a letter the law requires must still go out.
-    subject, body = seeded_letter(key)
-    return MessageTemplate(key=key, subject=subject, body=body)
+    language = language or settings.LANGUAGE_CODE
+    subject, body = seeded_letter(key, language)
+    return MessageTemplate(key=key, language=language, subject=subject, body=body)
 
 
-def render(key: str, context: dict) -> tuple[str, str]:
-    template = MessageTemplate.objects.filter(key=key).first() or seeded_wording(key)
-    return render_template(template, context)
+def template_for(key: str, language: str = "") -> MessageTemplate:
+    """Letter `key` in `language` as edited in the admin; else in English (the site's
+    language); else as seeded in `language`."""
+    language = language or settings.LANGUAGE_CODE
+    stored = {
+        t.language: t
+        for t in MessageTemplate.objects.filter(
+            key=key, language__in={language, settings.LANGUAGE_CODE}
+        )
+    }
+    return (
+        stored.get(language) or stored.get(settings.LANGUAGE_CODE) or seeded_wording(key, language)
+    )
+
+
+def render(key: str, context: dict, language: str = "") -> tuple[str, str]:
+    """(subject, body) of letter `key` in `language` (English when not given)."""
+    template = template_for(key, language)
+    with translation.override(template.language):
+        # Choices, states and dates inside the letter come out in the letter's language.
+        return render_template(template, context)
 
 
 @lru_cache(maxsize=128)

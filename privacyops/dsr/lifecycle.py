@@ -9,6 +9,12 @@ controller, so the requester is told whom to ask and the customer is notified.
 from enum import StrEnum
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a label for `makemessages` (this module imports no Django); the models translate
+    it (gettext_lazy) where it is shown."""
+    return message
+
+
 class State(StrEnum):
     RECEIVED = "received"
     AWAITING_IDENTITY = "awaiting_identity"
@@ -27,16 +33,16 @@ class State(StrEnum):
 
 
 LABELS = {
-    State.RECEIVED: "Received",
-    State.AWAITING_IDENTITY: "Awaiting identity verification",
-    State.IN_PROGRESS: "In progress",
-    State.AWAITING_APPROVAL: "Awaiting approval",
-    State.COMPLETED: "Completed",
-    State.REFUSED: "Refused",
-    State.REDIRECTED: "Redirected to the controller (customer)",
-    State.WITHDRAWN: "Withdrawn by the requester",
-    State.CLOSED_UNCONFIRMED: "Closed: never confirmed",
-    State.DUPLICATE: "Repeat of an open request (linked to it)",
+    State.RECEIVED: gettext_noop("Received"),
+    State.AWAITING_IDENTITY: gettext_noop("Awaiting identity verification"),
+    State.IN_PROGRESS: gettext_noop("In progress"),
+    State.AWAITING_APPROVAL: gettext_noop("Awaiting approval"),
+    State.COMPLETED: gettext_noop("Completed"),
+    State.REFUSED: gettext_noop("Refused"),
+    State.REDIRECTED: gettext_noop("Redirected to the controller (customer)"),
+    State.WITHDRAWN: gettext_noop("Withdrawn by the requester"),
+    State.CLOSED_UNCONFIRMED: gettext_noop("Closed: never confirmed"),
+    State.DUPLICATE: gettext_noop("Repeat of an open request (linked to it)"),
 }
 
 S = State

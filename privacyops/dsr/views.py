@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import FileResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -38,15 +39,19 @@ def _over_rate_limit(request) -> bool:
 @require_http_methods(["GET", "POST"])
 def request_form(request):
     if request.method == "GET":
-        return render(request, "dsr/request_form.html", {"form": PublicWebRequestForm()})
+        # LocaleMiddleware has chosen a language of settings.LANGUAGES (cookie, Accept-Language).
+        form = PublicWebRequestForm(initial={"language": request.LANGUAGE_CODE})
+        return render(request, "dsr/request_form.html", {"form": form})
     if _over_rate_limit(request):
         return render(
             request,
             "dsr/request_form.html",
             {
                 "form": PublicWebRequestForm(request.POST),
-                "error": "Too many requests from your address. Please try again in an hour, "
-                "or write to us by e-mail.",
+                "error": _(
+                    "Too many requests from your address. Please try again in an hour, "
+                    "or write to us by e-mail."
+                ),
             },
             status=429,
         )
@@ -62,6 +67,8 @@ def request_form(request):
             requester_email=data["email"],
             details=data["details"],
             base_url=request.build_absolute_uri("/"),
+            # As chosen on the form, else the language the page was shown in.
+            language=data["language"] or request.LANGUAGE_CODE,
         )
     except services.RequestError as error:
         return render(

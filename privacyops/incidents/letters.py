@@ -6,8 +6,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template import Context, Template
+from django.utils import translation
 
-from . import seed
+from . import seed, seed_bg
 from .models import LetterTemplate
 
 
@@ -15,12 +16,25 @@ def authority() -> str:
     return settings.PRIVACYOPS_SUPERVISORY_AUTHORITY  # one setting, shared with dsr's letters
 
 
-def template_for(key: str) -> LetterTemplate:
-    found = LetterTemplate.objects.filter(key=key).first()
+def seeded_letter(key: str, language: str = "en") -> tuple[str, str]:
+    """(subject, body) of letter `key` as seeded in `language` (English if not seeded in it)."""
+    return seed_bg.LETTERS_BG[key] if language == "bg" else seed.LETTERS[key]
+
+
+def template_for(key: str, language: str = "") -> LetterTemplate:
+    """Letter `key` in `language` as edited in the admin; else in English; else as seeded."""
+    language = language or settings.LANGUAGE_CODE
+    stored = {
+        t.language: t
+        for t in LetterTemplate.objects.filter(
+            key=key, language__in={language, settings.LANGUAGE_CODE}
+        )
+    }
+    found = stored.get(language) or stored.get(settings.LANGUAGE_CODE)
     if found is not None:
         return found
-    subject, body = seed.LETTERS[key]
-    return LetterTemplate(key=key, subject=subject, body=body)
+    subject, body = seeded_letter(key, language)
+    return LetterTemplate(key=key, language=language, subject=subject, body=body)
 
 
 @lru_cache(maxsize=64)
@@ -28,8 +42,15 @@ def _compiled(text: str) -> Template:
     return Template(text)
 
 
-def render(key: str, context: dict) -> tuple[str, str]:
-    template = template_for(key)
+def render(key: str, context: dict, language: str = "") -> tuple[str, str]:
+    """(subject, body) of letter `key` in `language` (English when not given); choices and
+    dates inside it come out in the letter's language."""
+    template = template_for(key, language)
+    with translation.override(template.language):
+        return _render(template, context)
+
+
+def _render(template: LetterTemplate, context: dict) -> tuple[str, str]:
     ctx = Context(
         {"controller": settings.PRIVACYOPS_CONTROLLER, "authority": authority(), **context},
         autoescape=False,  # plain-text e-mail

@@ -8,7 +8,7 @@ import datetime
 import logging
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from privacyops.marketing.services import may_send
 from privacyops.retention import services as retention
@@ -118,7 +118,10 @@ def incident_report(
         data={"source": source, "kind": kind, "reporter_given": bool(email or reporter_name)},
     )
     if email and may_send(email, "transactional"):
-        subject, body = letters.render("acknowledge", {"incident": incident})
+        # In the language the report was made in (the public page's, else English).
+        subject, body = letters.render(
+            "acknowledge", {"incident": incident}, translation.get_language() or ""
+        )
         letters.send_on_commit([letters.message(subject, body, [email])])
         event_record(
             incident=incident,

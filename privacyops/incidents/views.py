@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -43,8 +44,11 @@ def report(request):
             template,
             {
                 "form": PublicReportForm(),
-                "error": "Too many reports from your address. Please try again in an hour, or "
-                f"write to {settings.PRIVACYOPS_CONTROLLER['email']}.",
+                "error": _(
+                    "Too many reports from your address. Please try again in an hour, or "
+                    "write to %(email)s."
+                )
+                % {"email": settings.PRIVACYOPS_CONTROLLER["email"]},
             },
             status=429,
         )
@@ -69,9 +73,9 @@ def report(request):
 def _reasons(form) -> str:
     parts = []
     for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else "Form"
+        label = form.fields[name].label if name in form.fields else _("Form")
         parts.append(f"{label}: {' '.join(errors)}")
-    return "The report was not accepted. " + " ".join(parts)
+    return _("The report was not accepted.") + " " + " ".join(parts)
 
 
 @require_GET

@@ -128,7 +128,7 @@ def test_the_runtime_falls_back_on_the_seeded_wording_as_the_migrations_leave_it
     assert seeded_letter("acknowledge") == LETTERS["acknowledge"]
     # What the migrations leave in the database is what the runtime falls back on, including
     # migration 0004's paragraph with what was done (the package link).
-    stored = MessageTemplate.objects.get(key="complete")
+    stored = MessageTemplate.objects.get(key="complete", language="en")
     assert seeded_letter("complete") == (stored.subject, stored.body)
     assert "{{ outcome }}" in letters.seeded_wording("complete").body
 

@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.core import signing
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from privacyops.core.admin import ReadOnlyRecordAdmin
 from privacyops.security.admin_mixins import AccessLoggedAdminMixin
@@ -53,7 +54,7 @@ class MinorAlertAdmin(AccessLoggedAdminMixin, ReadOnlyRecordAdmin):
     list_select_related = ("subject",)
     actions = ["erase_child_data"]
 
-    @admin.display(description="erased", boolean=True)
+    @admin.display(description=_("erased"), boolean=True)
     def erased(self, alert) -> bool:
         return alert.subject.erased_at is not None
 
@@ -61,7 +62,7 @@ class MinorAlertAdmin(AccessLoggedAdminMixin, ReadOnlyRecordAdmin):
         return request.user.has_perm("dsr.erase_child_data")
 
     @admin.action(
-        description="Erase the child's data on Legal's decision (preview first)",
+        description=_("Erase the child's data on Legal's decision (preview first)"),
         permissions=["erase_child_data"],
     )
     def erase_child_data(self, request, queryset):

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from privacyops.core.admin import ReadOnlyRecordAdmin
 from privacyops.security.admin_mixins import AccessLoggedAdminMixin
@@ -224,7 +225,7 @@ class AccessPackageAdmin(ReadOnlyRecordAdmin):
     exclude = ("link_nonce",)
     readonly_fields = ("build_progress",)
 
-    @admin.display(description="build progress")
+    @admin.display(description=_("build progress"))
     def build_progress(self, obj: AccessPackage) -> str:
         run = obj.job_run
         if run is None:

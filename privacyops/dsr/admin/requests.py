@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from privacyops.core.admin import ReadOnlyRecordAdmin
 from privacyops.core.admin_mixins import ServiceCreatesObjectMixin, SpreadsheetExportMixin
@@ -72,7 +73,7 @@ class RequestEventInline(admin.TabularInline):
     fields = ("at", "kind", "by", "from_state", "to_state", "note")
     readonly_fields = fields
     ordering = ("at", "id")
-    verbose_name_plural = "history"
+    verbose_name_plural = _("history")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -126,6 +127,7 @@ class PrivacyRequestAdmin(
         "request_type",
         "channel",
         "regime",
+        "language",
         ("assignee", admin.RelatedOnlyFieldListFilter),
     )
     # "=requester_email": an exact address, matched on its keyed hash (the column is ciphertext).
@@ -139,20 +141,21 @@ class PrivacyRequestAdmin(
     fieldsets = (
         (None, {"fields": ("request_type", "channel", "regime", "state", "next_steps")}),
         (
-            "Requester (as given)",
+            _("Requester (as given)"),
             {
                 "fields": (
                     "requester_name",
                     "requester_email",
                     "requester_phone",
                     "requester_address",
+                    "language",
                     "details",
                     "subject",
                 )
             },
         ),
         (
-            "Deadline",
+            _("Deadline"),
             {
                 "fields": (
                     "received_at",
@@ -167,7 +170,7 @@ class PrivacyRequestAdmin(
             },
         ),
         (
-            "Handling",
+            _("Handling"),
             {
                 "fields": (
                     "assignee",
@@ -186,15 +189,15 @@ class PrivacyRequestAdmin(
         css = {"all": ("css/dashboard.css",)}
 
     # --- list ---------------------------------------------------------------------------
-    @admin.display(description="reference", ordering="pk")
+    @admin.display(description=_("reference"), ordering="pk")
     def reference_display(self, obj: PrivacyRequest) -> str:
         return obj.reference
 
-    @admin.display(description="right", ordering="request_type")
+    @admin.display(description=_("right"), ordering="request_type")
     def right_display(self, obj: PrivacyRequest) -> str:
         return obj.get_request_type_display()
 
-    @admin.display(description="days left", ordering="due_date")
+    @admin.display(description=_("days left"), ordering="due_date")
     def days_left_display(self, obj: PrivacyRequest) -> str:
         if obj.pk is None or not obj.is_open:
             return "—"
@@ -204,7 +207,7 @@ class PrivacyRequestAdmin(
         text = f"{-days} overdue" if days < 0 else f"{days}"
         return format_html('<span class="po-days-left {}">{}</span>', days_left_tone(days), text)
 
-    @admin.display(description="confirm receipt by")
+    @admin.display(description=_("confirm receipt by"))
     def acknowledgement_due_display(self, obj: PrivacyRequest) -> str:
         if obj.pk is None:
             return "—"
@@ -215,7 +218,7 @@ class PrivacyRequestAdmin(
             return "no separate step in this regime (receipt is acknowledged at once)"
         return f"{due:%d %B %Y}"
 
-    @admin.display(description="allowed next steps")
+    @admin.display(description=_("allowed next steps"))
     def next_steps(self, obj: PrivacyRequest) -> str:
         if obj.pk is None:
             return "—"
@@ -265,14 +268,14 @@ class PrivacyRequestAdmin(
                 actions[name] = (action, name, description)
         return actions
 
-    @admin.action(description="Assign selected to me", permissions=["change"])
+    @admin.action(description=_("Assign selected to me"), permissions=["change"])
     def assign_to_me(self, request, queryset):
         changed = services.requests_assign(
             requests=queryset, assignee=request.user, by=request.user
         )
         self.message_user(request, f"{changed} request(s) assigned to you.")
 
-    @admin.action(description="Assign selected to…", permissions=["change"])
+    @admin.action(description=_("Assign selected to…"), permissions=["change"])
     def assign_to(self, request, queryset):
         if "apply" in request.POST:
             form = AssignForm(request.POST)
@@ -362,7 +365,7 @@ class PrivacyRequestAdmin(
 @admin.register(RequestEvent)
 class RequestEventAdmin(AccessLoggedAdminMixin, ReadOnlyRecordAdmin):
     access_log_subject = "request__subject"  # every view goes to the access log
-    list_display = ("request", "kind", "at", "by", "from_state", "to_state", "note")
+    list_display = ("request", "kind", "at", "by", "to_state", "note")  # fits 1366 px
     list_filter = ("kind",)
     list_select_related = ("request", "by")
     date_hierarchy = "at"
@@ -377,6 +380,7 @@ class ReminderSentAdmin(ReadOnlyRecordAdmin):
 
 @admin.register(MessageTemplate)
 class MessageTemplateAdmin(admin.ModelAdmin):
-    list_display = ("key", "subject", "updated_at")
+    list_display = ("key", "language", "subject", "updated_at")
+    list_filter = ("language",)
     search_fields = ("subject",)
     readonly_fields = ("updated_at",)

@@ -11,6 +11,7 @@ we do not knowingly collect personal information from children under the age of 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .requests import PrivacyRequest
 
@@ -20,19 +21,19 @@ class ChildDeclaration(models.Model):
         PrivacyRequest,
         on_delete=models.CASCADE,  # goes with the request when retention disposes of it
         related_name="child_declaration",
-        verbose_name="privacy request",
+        verbose_name=_("privacy request"),
     )
-    declared_at = models.DateTimeField("declared", default=timezone.now, db_index=True)
+    declared_at = models.DateTimeField(_("declared"), default=timezone.now, db_index=True)
     guardian_page_shown = models.BooleanField(
-        "page for a parent or guardian shown",
+        _("page for a parent or guardian shown"),
         default=True,
-        help_text="The requester was asked to have a parent or guardian act for them.",
+        help_text=_("The requester was asked to have a parent or guardian act for them."),
     )
 
     class Meta:
         ordering = ["-declared_at", "-pk"]
-        verbose_name = "request by a child (declared under 18)"
-        verbose_name_plural = "requests by children (declared under 18)"
+        verbose_name = _("request by a child (declared under 18)")
+        verbose_name_plural = _("requests by children (declared under 18)")
 
     def __str__(self) -> str:
         return f"Request #{self.request_id}: requester declared under 18"
@@ -42,22 +43,22 @@ class MinorAlert(models.Model):
     """One alert to Legal per person found to be under 18 (the daily job; never twice)."""
 
     class Reason(models.TextChoices):
-        BIRTH_DATE = "birth_date", "declared birth date is under 18"
-        AGE_BAND = "age_band", "declared age band is under 18"
+        BIRTH_DATE = "birth_date", _("declared birth date is under 18")
+        AGE_BAND = "age_band", _("declared age band is under 18")
 
     subject = models.OneToOneField(
         "subjects.DataSubject",
         on_delete=models.CASCADE,
         related_name="minor_alert",
-        verbose_name="data subject",
+        verbose_name=_("data subject"),
     )
-    reason = models.CharField("why", max_length=16, choices=Reason.choices, db_index=True)
-    alerted_at = models.DateTimeField("Legal alerted", default=timezone.now, db_index=True)
+    reason = models.CharField(_("why"), max_length=16, choices=Reason.choices, db_index=True)
+    alerted_at = models.DateTimeField(_("Legal alerted"), default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-alerted_at", "-pk"]
-        verbose_name = "person under 18 found (alert to Legal)"
-        verbose_name_plural = "people under 18 found (alerts to Legal)"
+        verbose_name = _("person under 18 found (alert to Legal)")
+        verbose_name_plural = _("people under 18 found (alerts to Legal)")
         permissions = [("erase_child_data", "Can erase a child's data on Legal's decision")]
 
     def __str__(self) -> str:
@@ -71,32 +72,32 @@ class ChildErasure(models.Model):
         "subjects.DataSubject",
         on_delete=models.PROTECT,
         related_name="child_erasures",
-        verbose_name="data subject (tombstone)",
+        verbose_name=_("data subject (tombstone)"),
     )
     reason = models.TextField(
-        "Legal's decision and reason",
-        help_text="Why the child's data is deleted (the policy: not knowingly collected).",
+        _("Legal's decision and reason"),
+        help_text=_("Why the child's data is deleted (the policy: not knowingly collected)."),
     )
-    previewed_at = models.DateTimeField("preview shown to Legal")
-    executed_at = models.DateTimeField("erased", default=timezone.now, db_index=True)
+    previewed_at = models.DateTimeField(_("preview shown to Legal"))
+    executed_at = models.DateTimeField(_("erased"), default=timezone.now, db_index=True)
     executed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name="decided and erased by",
+        verbose_name=_("decided and erased by"),
     )
-    rows_deleted = models.PositiveIntegerField("rows deleted", default=0)
-    values_erased = models.PositiveIntegerField("values blanked, masked or hashed", default=0)
-    rows_kept = models.PositiveIntegerField("rows kept (with the reason)", default=0)
+    rows_deleted = models.PositiveIntegerField(_("rows deleted"), default=0)
+    values_erased = models.PositiveIntegerField(_("values blanked, masked or hashed"), default=0)
+    rows_kept = models.PositiveIntegerField(_("rows kept (with the reason)"), default=0)
     addresses_suppressed = models.PositiveIntegerField(
-        "e-mail addresses put on the suppression list (as salted hashes)", default=0
+        _("e-mail addresses put on the suppression list (as salted hashes)"), default=0
     )
-    entries = models.JSONField("model by model", default=list)
+    entries = models.JSONField(_("model by model"), default=list)
 
     class Meta:
         ordering = ["-executed_at", "-pk"]
-        verbose_name = "child's data erased (Legal's decision)"
-        verbose_name_plural = "children's data erased (Legal's decisions)"
+        verbose_name = _("child's data erased (Legal's decision)")
+        verbose_name_plural = _("children's data erased (Legal's decisions)")
 
     def __str__(self) -> str:
         return f"Child erasure certificate #{self.pk} (data subject #{self.subject_id})"

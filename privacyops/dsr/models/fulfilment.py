@@ -7,6 +7,7 @@ models/requests.py, never the reverse); disposal removes them with it.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from privacyops.security.encryption import EncryptedContactTextField
 
@@ -31,20 +32,20 @@ class AccessPackage(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        BUILDING = "building", "Being built"
-        READY = "ready", "Ready: offered to the requester"
-        FAILED = "failed", "Failed"
-        EXPIRED = "expired", "Expired: file deleted"
+        QUEUED = "queued", _("Queued")
+        BUILDING = "building", _("Being built")
+        READY = "ready", _("Ready: offered to the requester")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired: file deleted")
 
     request = models.ForeignKey(
         PrivacyRequest,
         on_delete=models.PROTECT,
         related_name="access_packages",
-        verbose_name="privacy request",
+        verbose_name=_("privacy request"),
     )
     status = models.CharField(
-        "status", max_length=10, choices=Status.choices, default=Status.QUEUED
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
     job_run = models.ForeignKey(
         "core.JobRun",
@@ -52,7 +53,7 @@ class AccessPackage(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="build job",
+        verbose_name=_("build job"),
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -60,30 +61,30 @@ class AccessPackage(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="requested by",
+        verbose_name=_("requested by"),
     )
-    requested_at = models.DateTimeField("requested", default=timezone.now)
-    built_at = models.DateTimeField("built", null=True, blank=True)
-    expires_at = models.DateTimeField("link expires", null=True, blank=True)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    built_at = models.DateTimeField(_("built"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("link expires"), null=True, blank=True)
     stored_as = models.CharField(
-        "stored as",
+        _("stored as"),
         max_length=200,
         blank=True,
-        help_text="File name under the private storage folder (not reachable by URL).",
+        help_text=_("File name under the private storage folder (not reachable by URL)."),
     )
-    filename = models.CharField("file name offered", max_length=200, blank=True)
-    size_bytes = models.PositiveBigIntegerField("size (bytes)", default=0)
-    sha256 = models.CharField("SHA-256 of the file", max_length=64, blank=True)
+    filename = models.CharField(_("file name offered"), max_length=200, blank=True)
+    size_bytes = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
     records = models.JSONField(
-        "records per category", default=dict, blank=True, help_text="Counts only, no values."
+        _("records per category"), default=dict, blank=True, help_text=_("Counts only, no values.")
     )
-    downloads = models.PositiveIntegerField("downloads", default=0)
+    downloads = models.PositiveIntegerField(_("downloads"), default=0)
     link_nonce = models.CharField(max_length=32, blank=True, editable=False)
-    error = models.TextField("what went wrong", blank=True)
+    error = models.TextField(_("what went wrong"), blank=True)
 
     class Meta:
-        verbose_name = "access package"
-        verbose_name_plural = "access packages"
+        verbose_name = _("access package")
+        verbose_name_plural = _("access packages")
         ordering = ["-requested_at", "-id"]
         indexes = [
             models.Index(fields=["status", "expires_at"], name="dsr_package_status_expires"),
@@ -109,37 +110,37 @@ class ErasureCertificate(models.Model):
         PrivacyRequest,
         on_delete=models.PROTECT,
         related_name="erasure_certificates",
-        verbose_name="privacy request",
+        verbose_name=_("privacy request"),
     )
     subject = models.ForeignKey(
         "subjects.DataSubject",
         on_delete=models.PROTECT,
         related_name="erasure_certificates",
-        verbose_name="data subject (tombstone)",
+        verbose_name=_("data subject (tombstone)"),
     )
-    previewed_at = models.DateTimeField("preview shown to Legal")
-    executed_at = models.DateTimeField("erased", default=timezone.now, db_index=True)
+    previewed_at = models.DateTimeField(_("preview shown to Legal"))
+    executed_at = models.DateTimeField(_("erased"), default=timezone.now, db_index=True)
     executed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name="erased by",
+        verbose_name=_("erased by"),
     )
-    rows_deleted = models.PositiveIntegerField("rows deleted", default=0)
-    values_erased = models.PositiveIntegerField("values blanked, masked or hashed", default=0)
-    rows_kept = models.PositiveIntegerField("rows kept (with the reason)", default=0)
+    rows_deleted = models.PositiveIntegerField(_("rows deleted"), default=0)
+    values_erased = models.PositiveIntegerField(_("values blanked, masked or hashed"), default=0)
+    rows_kept = models.PositiveIntegerField(_("rows kept (with the reason)"), default=0)
     addresses_suppressed = models.PositiveIntegerField(
-        "e-mail addresses put on the suppression list (as salted hashes)", default=0
+        _("e-mail addresses put on the suppression list (as salted hashes)"), default=0
     )
     entries = models.JSONField(
-        "model by model",
+        _("model by model"),
         default=list,
-        help_text="What each kind of record lost or kept and why; counts and field names only.",
+        help_text=_("What each kind of record lost or kept and why; counts and field names only."),
     )
 
     class Meta:
-        verbose_name = "certificate of erasure"
-        verbose_name_plural = "certificates of erasure"
+        verbose_name = _("certificate of erasure")
+        verbose_name_plural = _("certificates of erasure")
         ordering = ["-executed_at", "-id"]
 
     def __str__(self) -> str:
@@ -154,53 +155,53 @@ class RecipientNotification(models.Model):
     """
 
     class Operation(models.TextChoices):
-        RECTIFICATION = "rectification", "Rectification"
-        ERASURE = "erasure", "Erasure"
-        RESTRICTION = "restriction", "Restriction of processing"
+        RECTIFICATION = "rectification", _("Rectification")
+        ERASURE = "erasure", _("Erasure")
+        RESTRICTION = "restriction", _("Restriction of processing")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "To be sent"
-        SENT = "sent", "Sent"
-        IMPOSSIBLE = "impossible", "Impossible or disproportionate (justified)"
+        PENDING = "pending", _("To be sent")
+        SENT = "sent", _("Sent")
+        IMPOSSIBLE = "impossible", _("Impossible or disproportionate (justified)")
 
     request = models.ForeignKey(
         PrivacyRequest,
         on_delete=models.PROTECT,
         related_name="recipient_notifications",
-        verbose_name="privacy request",
+        verbose_name=_("privacy request"),
     )
     recipient = models.ForeignKey(
         "inventory.RecipientCategory",
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name="recipient",
+        verbose_name=_("recipient"),
     )
-    operation = models.CharField("what to notify", max_length=15, choices=Operation.choices)
-    categories = models.JSONField("information categories concerned", default=list, blank=True)
+    operation = models.CharField(_("what to notify"), max_length=15, choices=Operation.choices)
+    categories = models.JSONField(_("information categories concerned"), default=list, blank=True)
     activities = models.JSONField(
-        "processing activities through which it received them", default=list, blank=True
+        _("processing activities through which it received them"), default=list, blank=True
     )
     status = models.CharField(
-        "status", max_length=10, choices=Status.choices, default=Status.PENDING
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     note = models.TextField(
-        "how it was sent, or why it is impossible",
+        _("how it was sent, or why it is impossible"),
         blank=True,
     )
-    created_at = models.DateTimeField("created", default=timezone.now)
-    decided_at = models.DateTimeField("marked", null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    decided_at = models.DateTimeField(_("marked"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="marked by",
+        verbose_name=_("marked by"),
     )
 
     class Meta:
-        verbose_name = "recipient notification (Art. 19)"
-        verbose_name_plural = "recipient notifications (Art. 19)"
+        verbose_name = _("recipient notification (Art. 19)")
+        verbose_name_plural = _("recipient notifications (Art. 19)")
         ordering = ["request_id", "operation", "recipient_id"]
         constraints = [
             models.UniqueConstraint(
@@ -223,7 +224,7 @@ class SubjectChange(models.Model):
         "subjects.DataSubject",
         on_delete=models.CASCADE,
         related_name="change_log",
-        verbose_name="data subject",
+        verbose_name=_("data subject"),
     )
     request = models.ForeignKey(
         PrivacyRequest,
@@ -231,23 +232,23 @@ class SubjectChange(models.Model):
         null=True,
         blank=True,
         related_name="subject_changes",
-        verbose_name="privacy request",
+        verbose_name=_("privacy request"),
     )
-    field = models.CharField("detail", max_length=60)
+    field = models.CharField(_("detail"), max_length=60)
     # Encrypted at rest: a corrected e-mail address or telephone number, before and after.
-    old_value = EncryptedContactTextField("before", blank=True)
-    new_value = EncryptedContactTextField("after", blank=True)
-    changed_at = models.DateTimeField("changed", default=timezone.now)
+    old_value = EncryptedContactTextField(_("before"), blank=True)
+    new_value = EncryptedContactTextField(_("after"), blank=True)
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name="changed by",
+        verbose_name=_("changed by"),
     )
 
     class Meta:
-        verbose_name = "data subject change"
-        verbose_name_plural = "data subject change log"
+        verbose_name = _("data subject change")
+        verbose_name_plural = _("data subject change log")
         ordering = ["subject_id", "-changed_at", "-id"]
         indexes = [
             models.Index(fields=["subject", "-changed_at"], name="dsr_subject_change_at"),
@@ -265,53 +266,53 @@ class CustomerDataForward(models.Model):
     """
 
     class Instruction(models.TextChoices):
-        REMOVE = "remove", "Remove the person from the dataset(s)"
-        NO_ACTION = "no_action", "Take no action"
-        OTHER = "other", "Other (described)"
+        REMOVE = "remove", _("Remove the person from the dataset(s)")
+        NO_ACTION = "no_action", _("Take no action")
+        OTHER = "other", _("Other (described)")
 
     request = models.ForeignKey(
         PrivacyRequest,
         on_delete=models.PROTECT,
         related_name="customer_forwards",
-        verbose_name="privacy request",
+        verbose_name=_("privacy request"),
     )
     account = models.ForeignKey(
         "subjects.Account",
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name="customer (controller)",
+        verbose_name=_("customer (controller)"),
     )
     datasets = models.ManyToManyField(
-        "subjects.CustomerDataset", related_name="+", verbose_name="datasets concerned"
+        "subjects.CustomerDataset", related_name="+", verbose_name=_("datasets concerned")
     )
-    forwarded_at = models.DateTimeField("forwarded", default=timezone.now)
+    forwarded_at = models.DateTimeField(_("forwarded"), default=timezone.now)
     forwarded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="forwarded by",
+        verbose_name=_("forwarded by"),
     )
-    sent_to = models.CharField("sent to", max_length=254, blank=True)
+    sent_to = models.CharField(_("sent to"), max_length=254, blank=True)
     instruction = models.CharField(
-        "customer's instruction", max_length=10, choices=Instruction.choices, blank=True
+        _("customer's instruction"), max_length=10, choices=Instruction.choices, blank=True
     )
-    instruction_text = models.TextField("instruction, as received", blank=True)
-    instruction_received_at = models.DateTimeField("instruction received", null=True, blank=True)
+    instruction_text = models.TextField(_("instruction, as received"), blank=True)
+    instruction_received_at = models.DateTimeField(_("instruction received"), null=True, blank=True)
     instruction_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="instruction recorded by",
+        verbose_name=_("instruction recorded by"),
     )
-    carried_out_at = models.DateTimeField("instruction carried out", null=True, blank=True)
+    carried_out_at = models.DateTimeField(_("instruction carried out"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "forwarding to a customer (Customer-Generated Data)"
-        verbose_name_plural = "forwardings to customers (Customer-Generated Data)"
+        verbose_name = _("forwarding to a customer (Customer-Generated Data)")
+        verbose_name_plural = _("forwardings to customers (Customer-Generated Data)")
         ordering = ["-forwarded_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["request", "account"], name="dsr_forward_once")
@@ -330,49 +331,49 @@ class RequestOutcome(models.Model):
     """
 
     class Result(models.TextChoices):
-        COMPLIED = "complied", "Complied with in whole"
-        COMPLIED_IN_PART = "in_part", "Complied with in part"
-        REFUSED = "refused", "Refused"
-        REDIRECTED = "redirected", "Redirected to the customer (controller)"
-        WITHDRAWN = "withdrawn", "Withdrawn by the requester"
-        CLOSED_UNCONFIRMED = "unconfirmed", "Closed: never confirmed"
+        COMPLIED = "complied", _("Complied with in whole")
+        COMPLIED_IN_PART = "in_part", _("Complied with in part")
+        REFUSED = "refused", _("Refused")
+        REDIRECTED = "redirected", _("Redirected to the customer (controller)")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the requester")
+        CLOSED_UNCONFIRMED = "unconfirmed", _("Closed: never confirmed")
 
     class RefusalGround(models.TextChoices):
-        IDENTITY = "identity", "Identity not established"
-        UNFOUNDED = "unfounded", "Manifestly unfounded"
-        EXCESSIVE = "excessive", "Excessive (e.g. repetitive)"
-        EXEMPTION = "exemption", "Exemption in law (e.g. legal obligation, claims)"
-        OTHER = "other", "Other reason (see the letter)"
+        IDENTITY = "identity", _("Identity not established")
+        UNFOUNDED = "unfounded", _("Manifestly unfounded")
+        EXCESSIVE = "excessive", _("Excessive (e.g. repetitive)")
+        EXEMPTION = "exemption", _("Exemption in law (e.g. legal obligation, claims)")
+        OTHER = "other", _("Other reason (see the letter)")
 
     request = models.OneToOneField(
         PrivacyRequest,
         on_delete=models.PROTECT,
         related_name="outcome",
-        verbose_name="privacy request",
+        verbose_name=_("privacy request"),
     )
-    request_type = models.CharField("right exercised", max_length=20)
+    request_type = models.CharField(_("right exercised"), max_length=20)
     regime = models.CharField(
-        "legal regime", max_length=10, choices=REGIME_CHOICES, default=deadlines.DEFAULT_REGIME
+        _("legal regime"), max_length=10, choices=REGIME_CHOICES, default=deadlines.DEFAULT_REGIME
     )
     result = models.CharField(
-        "outcome", max_length=12, choices=Result.choices, default=Result.COMPLIED
+        _("outcome"), max_length=12, choices=Result.choices, default=Result.COMPLIED
     )
     refusal_ground = models.CharField(
-        "ground for refusal", max_length=10, choices=RefusalGround.choices, blank=True
+        _("ground for refusal"), max_length=10, choices=RefusalGround.choices, blank=True
     )
-    received_at = models.DateTimeField("received")
-    completed_at = models.DateTimeField("answered", db_index=True)
+    received_at = models.DateTimeField(_("received"))
+    completed_at = models.DateTimeField(_("answered"), db_index=True)
     response_days = models.PositiveIntegerField(
-        "days to answer", help_text="Calendar days from receipt to the answer."
+        _("days to answer"), help_text=_("Calendar days from receipt to the answer.")
     )
-    paused_days = models.PositiveIntegerField("days the clock stood still", default=0)
-    due_date = models.DateField("due date")
-    on_time = models.BooleanField("answered in time", db_index=True)
-    summary = models.TextField("what was done", blank=True)
+    paused_days = models.PositiveIntegerField(_("days the clock stood still"), default=0)
+    due_date = models.DateField(_("due date"))
+    on_time = models.BooleanField(_("answered in time"), db_index=True)
+    summary = models.TextField(_("what was done"), blank=True)
 
     class Meta:
-        verbose_name = "response time"
-        verbose_name_plural = "response times"
+        verbose_name = _("response time")
+        verbose_name_plural = _("response times")
         ordering = ["-completed_at", "-id"]
         indexes = [
             models.Index(fields=["request_type", "-completed_at"], name="dsr_outcome_type"),

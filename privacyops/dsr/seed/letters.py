@@ -6,6 +6,8 @@ A letter the law requires must still go out when someone deleted its template in
 
 # ruff: noqa: E501  (one paragraph of a letter per line, as it is e-mailed)
 
+from .letters_bg import LETTERS_BG
+
 SIGNATURE = """
 {{ controller.name }}
 {{ controller.address }}
@@ -151,7 +153,14 @@ def with_completion_outcome(body: str) -> str:
     return body.replace(COMPLETION_ANCHOR, COMPLETION_ANCHOR + COMPLETION_OUTCOME, 1)
 
 
-def seeded_letter(key: str) -> tuple[str, str]:
-    """(subject, body) of letter `key` as the migrations seed it."""
+def seeded_letter(key: str, language: str = "en") -> tuple[str, str]:
+    """(subject, body) of letter `key` in `language` as the migrations seed it (English for a
+    language without seeded letters)."""
+    if language == "bg":
+        return LETTERS_BG[key]
     subject, body = LETTERS[key]
     return subject, with_completion_outcome(body) if key == "complete" else body
+
+
+# Every language of settings.LANGUAGES and its letters as seeded (English first).
+SEEDED_LANGUAGES = ("en", "bg")

@@ -12,7 +12,7 @@ import secrets
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from privacyops.core.signed_links import signed_payload
 from privacyops.subjects.selectors import normalise_email, subject_for_email
@@ -51,6 +51,7 @@ __all__ = [
     "RequestError",
     "compute_due_date",
     "extension_refusal",
+    "letter_language",
     "request_assign",
     "request_confirm",
     "request_extend",
@@ -83,6 +84,14 @@ def compute_due_date(request: PrivacyRequest, *, extra_paused_days: int = 0) -> 
         paused_days=request.paused_days + extra_paused_days,
         extended=request.extended_on is not None,
     )
+
+
+def letter_language(code: str) -> str:
+    """The language of settings.LANGUAGES closest to `code` ("bg-BG" is "bg"); English else."""
+    try:
+        return translation.get_supported_language_variant(code or settings.LANGUAGE_CODE)
+    except LookupError:
+        return settings.LANGUAGE_CODE
 
 
 def _open_request_of(email: str, request_type: str) -> PrivacyRequest | None:
@@ -125,8 +134,12 @@ def request_submit(
     received_at: datetime.datetime | None = None,
     by=None,
     base_url: str = "",
+    language: str = "",
 ) -> PrivacyRequest:
     """Record a request as received and answer at once.
+
+    `language` (a code of settings.LANGUAGES; English when empty or unknown) is the language
+    every letter to the requester is written in.
 
     A web-form request waits for its confirmation link (the clock stands still meanwhile);
     one received by staff is acknowledged. A repeat of an open request by the same person is
@@ -154,6 +167,7 @@ def request_submit(
         requester_phone=requester_phone.strip(),
         requester_address=requester_address.strip(),
         details=details.strip(),
+        language=letter_language(language),
         subject=subject_for_email(requester_email),
         received_at=received_at or timezone.now(),
         assignee=original.assignee if original else None,

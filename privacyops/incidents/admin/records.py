@@ -199,7 +199,8 @@ class SubjectDeliveryAdmin(AccessLoggedAdminMixin, ReadOnlyRecordAdmin):
 
 @admin.register(LetterTemplate)
 class LetterTemplateAdmin(admin.ModelAdmin):
-    list_display = ("key", "subject", "updated_at")
+    list_display = ("key", "language", "subject", "updated_at")
+    list_filter = ("language",)
     search_fields = ("key", "subject")
     readonly_fields = ("updated_at",)
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from privacyops.security.encryption import EncryptedContactCharField, EncryptedContactTextField
 
@@ -12,7 +13,12 @@ from .register import Incident
 class LetterTemplate(models.Model):
     """The wording of a letter or reminder; seeded, editable by Legal."""
 
-    key = models.SlugField("template", max_length=40, unique=True)
+    key = models.SlugField("template", max_length=40)
+    # Each letter is seeded in every language of settings.LANGUAGES; one missing in the
+    # language asked for goes out in English (letters.template_for).
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
     subject = models.CharField("subject line", max_length=200)
     body = models.TextField(
         "text", help_text="Django template syntax; {{ incident }} and its fields are available."
@@ -22,10 +28,16 @@ class LetterTemplate(models.Model):
     class Meta:
         verbose_name = "incident letter template"
         verbose_name_plural = "incident letter templates"
-        ordering = ["key"]
+        ordering = ["key", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "language"], name="incidents_letter_key_language"
+            )
+        ]
+        indexes = [models.Index(fields=["language"], name="incidents_letter_language")]
 
     def __str__(self) -> str:
-        return self.key
+        return f"{self.key} ({self.language})"
 
 
 class AuthorityNotification(models.Model):

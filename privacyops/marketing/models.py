@@ -48,6 +48,7 @@ class OptOutMethod(models.TextChoices):
     POST = "post", "Postal mail (ATTN: Unsubscribe)"
     PHONE = "phone", "Telephone"
     OBJECTION = "objection", "Objection to direct marketing (GDPR Art. 21(3))"
+    CONSENT_RECEIPT = "receipt", "Consent receipt refusing it (banner, preference centre, API)"
 
 
 # What staff may record by hand from the admin: messages and letters that reached them.

@@ -2,7 +2,10 @@
 
 A receipt is recorded once and never changed: a later decision is a later receipt, and the
 latest receipt that speaks of a purpose decides it. A Global Privacy Control signal refuses
-advertising whatever the receipt says (it is honoured as an opt-out of advertising).
+advertising whatever the receipt says (it is honoured as an opt-out of advertising). A marketing
+channel refused by a known data subject is an opt-out of that channel (marketing's own
+`subscription_unsubscribe`); a channel granted needs the subscription's own consent evidence
+(address, form), so it subscribes no one by itself.
 """
 
 import datetime
@@ -18,7 +21,8 @@ from privacyops.inventory.selectors import policy_version_in_force
 from privacyops.security.encryption import blind_index, blind_indexes
 from privacyops.subjects.models import DataSubject
 
-from .models import ADVERTISING, CONSENT_PURPOSES, ConsentReceipt
+from . import services
+from .models import ADVERTISING, CONSENT_PURPOSES, Channel, ConsentReceipt, OptOutMethod
 
 PURPOSES = [value for value, _label in CONSENT_PURPOSES]
 
@@ -86,7 +90,7 @@ def consent_receipt_record(
         granted = [p for p in granted if p != ADVERTISING]
         refused = refused if ADVERTISING in refused else [*refused, ADVERTISING]
     advertising = True if ADVERTISING in granted else (False if ADVERTISING in refused else None)
-    return ConsentReceipt.objects.create(
+    receipt = ConsentReceipt.objects.create(
         subject=subject,
         identifier_hash=identifier_hash(identifier) if identifier else "",
         digital_property=digital_property,
@@ -101,6 +105,14 @@ def consent_receipt_record(
         recorded_via=recorded_via,
         recorded_by=by,
     )
+    if subject is not None:
+        # The marketing consent follows: a channel refused is an opt-out of it, with its
+        # evidence (OptOut, subscription history, suppression), in this same transaction.
+        for channel in (p for p in refused if p in Channel.values):
+            services.subscription_unsubscribe(
+                subject=subject, channel=channel, method=OptOutMethod.CONSENT_RECEIPT, by=by
+            )
+    return receipt
 
 
 def receipts_about(*, subject=None, identifier: str = "") -> QuerySet[ConsentReceipt]:

@@ -155,3 +155,17 @@ def test_not_even_legal_changes_or_deletes_a_receipt():
     assert change.status_code == 403 and delete.status_code == 403
     stored = ConsentReceipt.objects.get()
     assert stored.source == "paper" and stored.granted == ["newsletter"]
+
+
+def test_a_marketing_channel_refused_is_an_opt_out_of_it(ana_subscribed):
+    from privacyops.marketing import services
+    from privacyops.marketing.models import OptOut
+
+    receipt(subject=ana_subscribed, granted=["analytics"], refused=["newsletter"])
+
+    assert not services.may_send("ana@example.com", "newsletter")
+    assert services.may_send("ana@example.com", "events")
+    assert OptOut.objects.get(subject=ana_subscribed).method == "receipt"
+    # A channel granted subscribes no one by itself (its consent evidence is the subscription's).
+    receipt(subject=ana_subscribed, granted=["newsletter"], refused=[])
+    assert not services.may_send("ana@example.com", "newsletter")

@@ -87,6 +87,10 @@ def test_rectification_records_old_and_new_values_and_notifies_recipients(
         act(client, request, "complete")
     assert "now Maria Ivanova-Petrova" in mail.outbox[0].body
     assert "We informed the recipients" in mail.outbox[0].body
+    # The outcome record (read by the statistics, not encrypted) names the fields, not values.
+    summary = request.outcome.summary
+    assert "Name" in summary or "name" in summary
+    assert "Maria" not in summary and "maria.petrova" not in summary
 
 
 def test_restriction_marks_the_subject_and_marketing_skips_it(

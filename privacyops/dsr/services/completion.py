@@ -79,8 +79,13 @@ def completion_check(request: PrivacyRequest) -> None:
         )
 
 
-def completion_outcome(request: PrivacyRequest, *, with_link: bool = True) -> str:
-    """The part of the completion letter that says what was done (and the package link)."""
+def completion_outcome(
+    request: PrivacyRequest, *, with_link: bool = True, with_values: bool = True
+) -> str:
+    """The part of the completion letter that says what was done (and the package link).
+
+    Without values (the outcome record that statistics read) a correction names the field only:
+    the corrected value is personal data, kept encrypted in the request's own change rows."""
     lines = []
     kind = request.request_type
     if kind in ACCESS_TYPES:
@@ -114,6 +119,8 @@ def completion_outcome(request: PrivacyRequest, *, with_link: bool = True) -> st
             lines.append("We corrected:")
             lines += [
                 f"- {RECTIFIABLE_FIELDS.get(c.field, c.field)}: now {c.new_value or '(removed)'}"
+                if with_values
+                else f"- {RECTIFIABLE_FIELDS.get(c.field, c.field)}"
                 for c in changes
             ]
         else:
@@ -212,7 +219,7 @@ def outcome_record(request: PrivacyRequest, *, refusal_ground: str = "") -> Requ
             "due_date": request.due_date,
             "on_time": completed_on <= request.due_date,
             # The reason of a refusal or redirect stays in the request and its letter.
-            "summary": completion_outcome(request, with_link=False)
+            "summary": completion_outcome(request, with_link=False, with_values=False)
             if answered
             else RequestOutcome.Result(result).label,
         },

@@ -16,6 +16,9 @@ from privacyops.core import services as core_services
 from privacyops.marketing import services as marketing
 from privacyops.subjects.models import DataSubject
 from privacyops.subjects.models.people import MINOR_AGE_BANDS, adult_birth_date_cutoff
+from privacyops.webhooks import selectors as webhook_selectors
+from privacyops.webhooks import services as webhooks
+from privacyops.webhooks.models import EventType as WebhookEvent
 
 from ..models import PrivacyRequest, RequestEvent
 from ..models.children import ChildDeclaration, ChildErasure, MinorAlert
@@ -137,10 +140,15 @@ def child_erasure_execute(
             "The data changed since the preview you approved: look at the new preview."
         )
     addresses = marketing.subject_emails(subject)
+    identifiers = webhook_selectors.subject_identifiers(subject=subject, emails=addresses)
     marketing.suppression_add_for_subject(subject=subject, reason="erased")
     with journal.because("child's data erased on Legal's decision"):
         done = registry.erase(subject, dry_run=False)
     entries = certificate_entries(done)
+    # The recipients erase too (by the identifiers they hold; no request to refer to).
+    webhooks.publish(
+        event_type=WebhookEvent.SUBJECT_ERASED, subject=subject, identifiers=identifiers
+    )
     return ChildErasure.objects.create(
         subject=subject,
         reason=reason.strip(),

@@ -72,6 +72,10 @@ def register_storage(folder: str, expected: Callable[[], set[str]]) -> None:
     _storage[folder] = expected
 
 
+def storage_folders() -> list[str]:
+    return sorted(_storage)
+
+
 def checks() -> list[RegisteredCheck]:
     return sorted(_checks.values(), key=lambda check: check.code)
 

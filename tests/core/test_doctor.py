@@ -69,6 +69,15 @@ def test_every_app_registers_its_checks():
     } <= codes
 
 
+def test_every_folder_of_private_storage_is_declared_by_its_app():
+    assert doctor.storage_folders() == [
+        "access-packages",
+        "accountability-reports",
+        "erasure-journal",
+        "processor-agreements",
+    ]
+
+
 def test_a_clean_installation_reports_clean_and_exits_zero(storage, alive):
     status, out = run_command()
     assert status == 0, out

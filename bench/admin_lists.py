@@ -91,7 +91,7 @@ def generate(subjects: int, events: int) -> None:
                    '/product/page-' || (g % 500), 'https://www.google.com/',
                    'user' || s, '', s
             FROM (SELECT g, CASE WHEN g % 2000 = 0 THEN 1
-                                 ELSE 2 + (g * 7919) % ({subjects} - 1) END AS s
+                                 ELSE 2 + (g::bigint * 7919) % ({subjects} - 1) END AS s
                   FROM generate_series(1, {events}) AS g) AS e
             WHERE s % 1000 <> 0 OR s = 1"""
     )

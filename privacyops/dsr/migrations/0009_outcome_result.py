@@ -4,33 +4,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dsr', '0008_seed_minors_alert_schedule'),
+        ("dsr", "0008_seed_minors_alert_schedule"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='requestoutcome',
-            name='refusal_ground',
-            field=models.CharField(blank=True, choices=[('identity', 'Identity not established'), ('unfounded', 'Manifestly unfounded'), ('excessive', 'Excessive (e.g. repetitive)'), ('exemption', 'Exemption in law (e.g. legal obligation, claims)'), ('other', 'Other reason (see the letter)')], max_length=10, verbose_name='ground for refusal'),
+            model_name="requestoutcome",
+            name="refusal_ground",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("identity", "Identity not established"),
+                    ("unfounded", "Manifestly unfounded"),
+                    ("excessive", "Excessive (e.g. repetitive)"),
+                    ("exemption", "Exemption in law (e.g. legal obligation, claims)"),
+                    ("other", "Other reason (see the letter)"),
+                ],
+                max_length=10,
+                verbose_name="ground for refusal",
+            ),
         ),
         migrations.AddField(
-            model_name='requestoutcome',
-            name='regime',
-            field=models.CharField(choices=[('GDPR', 'GDPR (EU/EEA)'), ('CCPA', 'CCPA/CPRA (California)')], default='GDPR', max_length=10, verbose_name='legal regime'),
+            model_name="requestoutcome",
+            name="regime",
+            field=models.CharField(
+                choices=[("GDPR", "GDPR (EU/EEA)"), ("CCPA", "CCPA/CPRA (California)")],
+                default="GDPR",
+                max_length=10,
+                verbose_name="legal regime",
+            ),
         ),
         migrations.AddField(
-            model_name='requestoutcome',
-            name='result',
-            field=models.CharField(choices=[('complied', 'Complied with in whole'), ('in_part', 'Complied with in part'), ('refused', 'Refused'), ('redirected', 'Redirected to the customer (controller)'), ('withdrawn', 'Withdrawn by the requester'), ('unconfirmed', 'Closed: never confirmed')], default='complied', max_length=12, verbose_name='outcome'),
+            model_name="requestoutcome",
+            name="result",
+            field=models.CharField(
+                choices=[
+                    ("complied", "Complied with in whole"),
+                    ("in_part", "Complied with in part"),
+                    ("refused", "Refused"),
+                    ("redirected", "Redirected to the customer (controller)"),
+                    ("withdrawn", "Withdrawn by the requester"),
+                    ("unconfirmed", "Closed: never confirmed"),
+                ],
+                default="complied",
+                max_length=12,
+                verbose_name="outcome",
+            ),
         ),
         migrations.AddIndex(
-            model_name='requestoutcome',
-            index=models.Index(fields=['result', '-completed_at'], name='dsr_outcome_result'),
+            model_name="requestoutcome",
+            index=models.Index(fields=["result", "-completed_at"], name="dsr_outcome_result"),
         ),
         migrations.AddIndex(
-            model_name='requestoutcome',
-            index=models.Index(fields=['regime', '-completed_at'], name='dsr_outcome_regime'),
+            model_name="requestoutcome",
+            index=models.Index(fields=["regime", "-completed_at"], name="dsr_outcome_regime"),
         ),
     ]

@@ -4,24 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('subjects', '0012_seed_customer_access_report_schedule'),
+        ("subjects", "0012_seed_customer_access_report_schedule"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='datasubject',
-            name='external_id',
-            field=models.CharField(blank=True, help_text="The source system's own id of this person (unique per source).", max_length=100, verbose_name='identifier in the source system'),
+            model_name="datasubject",
+            name="external_id",
+            field=models.CharField(
+                blank=True,
+                help_text="The source system's own id of this person (unique per source).",
+                max_length=100,
+                verbose_name="identifier in the source system",
+            ),
         ),
         migrations.AddField(
-            model_name='datasubject',
-            name='external_source',
-            field=models.CharField(blank=True, help_text='The connected system (API client) whose identifier this is, e.g. “CRM”.', max_length=100, verbose_name='source system'),
+            model_name="datasubject",
+            name="external_source",
+            field=models.CharField(
+                blank=True,
+                help_text="The connected system (API client) whose identifier this is, e.g. “CRM”.",
+                max_length=100,
+                verbose_name="source system",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='datasubject',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('external_source', 'external_id'), name='subjects_external_id_per_source'),
+            model_name="datasubject",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("external_source", "external_id"),
+                name="subjects_external_id_per_source",
+            ),
         ),
     ]

@@ -8,4 +8,4 @@ class WebhooksConfig(AppConfig):
     verbose_name = _("Webhooks to recipients")
 
     def ready(self) -> None:
-        from . import personal_data  # noqa: F401  (registrations)
+        from . import dashboard, personal_data  # noqa: F401  (registrations)

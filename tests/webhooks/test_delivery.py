@@ -221,3 +221,13 @@ def test_an_event_only_endpoints_want_and_none_without_endpoints():
     assert [d.endpoint.name for d in event.deliveries.all()] == ["Everything"]
     assert json.loads(services.body_of(event.deliveries.get()))["type"] == "subject.erased"
     assert timezone.now() >= event.occurred_at
+
+
+def test_the_admin_home_shows_failed_deliveries_to_legal_and_the_auditor(client):
+    endpoint(name="Vendor")
+    delivery = erased_event().deliveries.get()
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(status="failed", next_attempt_at=None)
+    for role in (LEGAL, AUDITOR):
+        client.force_login(UserFactory(username=f"home-{role[:5]}", role=role))
+        page = client.get("/admin/").content.decode()
+        assert "Webhooks to recipients" in page and "Failed for good" in page

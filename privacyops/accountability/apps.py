@@ -11,4 +11,4 @@ class AccountabilityConfig(AppConfig):
     verbose_name = "Accountability"
 
     def ready(self) -> None:
-        from . import controls, personal_data  # noqa: F401  (registrations)
+        from . import controls, dashboard, personal_data  # noqa: F401  (registrations)

@@ -228,8 +228,7 @@ class VendorAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
         "transfer_mechanism",
         "is_sub_processor",
         "listed_publicly",
-        "dpa_signed_on",
-        "dpa_next_review_on",
+        "dpa_next_review_on",  # the signing date is on the page; the list fits 1366 px
     )
     list_filter = (
         "recipient_category",
@@ -349,11 +348,9 @@ class TrackingIdentifierAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
         "name",
         "digital_property",
         "purpose_category",
-        "party",
         "provider",
         "duration",
-        "activity",
-        "is_active",
+        "is_active",  # party and activity are filters and on the page: the list fits 1366 px
     )
     list_filter = ("digital_property", "purpose_category", "party", "is_active")
     search_fields = ("name",)

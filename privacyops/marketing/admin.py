@@ -86,7 +86,6 @@ class SubscriptionAdmin(
         "status",
         "consented_at",
         "consent_source",
-        "policy_version",
         "evidence",
     )
     list_filter = ("channel", "status", "consent_source")

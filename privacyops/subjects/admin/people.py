@@ -110,8 +110,7 @@ class DataSubjectAdmin(
         "login_name",
         "primary_email",
         "under_18",
-        "created_at",
-        "last_activity_at",
+        "last_activity_at",  # first recorded is on the page: the list fits 1366 px
     )
     list_filter = ("kind", UnderEighteenFilter)
     search_fields = ("login_name",)  # the real search is get_search_results

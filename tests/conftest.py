@@ -1,7 +1,10 @@
+import atexit
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -21,6 +24,12 @@ settings.SESSION_COOKIE_SECURE = False
 settings.CSRF_COOKIE_SECURE = False
 # Tests create hundreds of users; PBKDF2's deliberate slowness is for production only.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The suite's private files (access packages, the erasure journal of its erasures and purges)
+# go to a folder of this run's own, never to the demo's var/private; the workers and commands
+# it starts inherit it through the environment. Tests that look at files set their own.
+PRIVATE_ROOT = tempfile.mkdtemp(prefix="privacyops-test-private-")
+atexit.register(shutil.rmtree, PRIVATE_ROOT, ignore_errors=True)
+settings.PRIVATE_STORAGE_ROOT = os.environ["PRIVATE_STORAGE_ROOT"] = PRIVATE_ROOT
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"

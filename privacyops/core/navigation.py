@@ -107,6 +107,8 @@ GROUPS: tuple[Group, ...] = (
             "inventory.trackingidentifier",
             "inventory.digitalproperty",
             "inventory.policyversion",
+            "accountability.accountabilityreport",
+            "accountability.policyparagraph",
         ),
     ),
     Group(
@@ -166,7 +168,9 @@ APP_GROUPS: dict[str, str] = {
     "marketing": MARKETING,
     "security": EVIDENCE,
     "api": SETTINGS,
-    "webhooks": SETTINGS,  # endpoints, events and deliveries to connected systems
+    "webhooks": SETTINGS,
+    "disclosures": REQUESTS,  # disclosures to authorities and third parties, request-like
+    "accountability": RECORD,  # endpoints, events and deliveries to connected systems
     "core": SETTINGS,
     "axes": SETTINGS,
     "auth": SETTINGS,

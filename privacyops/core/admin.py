@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from . import reviews
 from .admin_mixins import copy_created_object
@@ -28,7 +29,7 @@ class JobRunAdmin(ReadOnlyRecordAdmin):
     date_hierarchy = "started_at"
     readonly_fields = [f.name for f in JobRun._meta.fields] + ["progress"]
 
-    @admin.display(description="progress")
+    @admin.display(description=_("progress"))
     def progress(self, obj: JobRun) -> str:
         if obj.percent_done is None:
             return f"{obj.progress_done}"
@@ -112,7 +113,7 @@ class ReviewAdmin(admin.ModelAdmin):
         "completed_by",
     )
 
-    @admin.display(description="overdue", boolean=True)
+    @admin.display(description=_("overdue"), boolean=True)
     def overdue(self, obj: Review) -> bool:
         return obj.is_overdue()
 

@@ -11,6 +11,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a label for `makemessages` (this module imports no Django); the models translate
+    it (gettext_lazy) where it is shown."""
+    return message
+
+
 class State(StrEnum):
     REPORTED = "reported"
     TRIAGE = "triage"
@@ -26,13 +32,13 @@ class State(StrEnum):
 
 
 LABELS = {
-    State.REPORTED: "Reported (not yet triaged)",
-    State.TRIAGE: "In triage",
-    State.NOT_A_BREACH: "Not a personal-data breach",
-    State.BREACH_CONFIRMED: "Personal-data breach confirmed",
-    State.CONTAINED: "Breach contained",
-    State.NOTIFIED: "Supervisory authority notified",
-    State.CLOSED: "Closed",
+    State.REPORTED: gettext_noop("Reported (not yet triaged)"),
+    State.TRIAGE: gettext_noop("In triage"),
+    State.NOT_A_BREACH: gettext_noop("Not a personal-data breach"),
+    State.BREACH_CONFIRMED: gettext_noop("Personal-data breach confirmed"),
+    State.CONTAINED: gettext_noop("Breach contained"),
+    State.NOTIFIED: gettext_noop("Supervisory authority notified"),
+    State.CLOSED: gettext_noop("Closed"),
 }
 
 S = State

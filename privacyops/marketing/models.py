@@ -19,10 +19,10 @@ from privacyops.subjects.models import DataSubject
 class Channel(models.TextChoices):
     """The marketing channels a person can subscribe to (and opt out of) one by one."""
 
-    NEWSLETTER = "newsletter", "Newsletter"
-    PRODUCT_UPDATES = "product_updates", "Product updates"
-    EVENTS = "events", "Events"
-    PROMOTIONS = "promotions", "Promotions"
+    NEWSLETTER = "newsletter", _("Newsletter")
+    PRODUCT_UPDATES = "product_updates", _("Product updates")
+    EVENTS = "events", _("Events")
+    PROMOTIONS = "promotions", _("Promotions")
 
 
 # Messages the policy says marketing choices never affect.
@@ -33,22 +33,22 @@ SCOPE_CHOICES = [(ALL_CHANNELS, "All marketing channels"), *Channel.choices]
 
 
 class ConsentSource(models.TextChoices):
-    WEB_FORM = "web_form", "Web form"
-    FREE_TRIAL = "free_trial", "Free-trial sign-up"
-    EVENT_REGISTRATION = "event_registration", "Event registration"
-    WHITE_PAPER = "white_paper", "White-paper download"
-    IMPORT = "import", "Imported list"
-    STAFF = "staff", "Recorded by staff"
+    WEB_FORM = "web_form", _("Web form")
+    FREE_TRIAL = "free_trial", _("Free-trial sign-up")
+    EVENT_REGISTRATION = "event_registration", _("Event registration")
+    WHITE_PAPER = "white_paper", _("White-paper download")
+    IMPORT = "import", _("Imported list")
+    STAFF = "staff", _("Recorded by staff")
 
 
 class OptOutMethod(models.TextChoices):
-    LINK = "link", "Unsubscribe link (web page)"
-    ONE_CLICK = "one_click", "One-click unsubscribe from the mail client (RFC 8058)"
-    EMAIL = "email", "E-mail to the unsubscribe address"
-    POST = "post", "Postal mail (ATTN: Unsubscribe)"
-    PHONE = "phone", "Telephone"
-    OBJECTION = "objection", "Objection to direct marketing (GDPR Art. 21(3))"
-    CONSENT_RECEIPT = "receipt", "Consent receipt refusing it (banner, preference centre, API)"
+    LINK = "link", _("Unsubscribe link (web page)")
+    ONE_CLICK = "one_click", _("One-click unsubscribe from the mail client (RFC 8058)")
+    EMAIL = "email", _("E-mail to the unsubscribe address")
+    POST = "post", _("Postal mail (ATTN: Unsubscribe)")
+    PHONE = "phone", _("Telephone")
+    OBJECTION = "objection", _("Objection to direct marketing (GDPR Art. 21(3))")
+    CONSENT_RECEIPT = "receipt", _("Consent receipt refusing it (banner, preference centre, API)")
 
 
 # What staff may record by hand from the admin: messages and letters that reached them.
@@ -61,40 +61,40 @@ class Subscription(models.Model):
     """A data subject's subscription to one marketing channel, with the consent behind it."""
 
     class Status(models.TextChoices):
-        SUBSCRIBED = "subscribed", "Subscribed (consent given)"
-        UNSUBSCRIBED = "unsubscribed", "Unsubscribed (opted out)"
+        SUBSCRIBED = "subscribed", _("Subscribed (consent given)")
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed (opted out)")
 
     subject = models.ForeignKey(
         DataSubject,
         on_delete=models.CASCADE,
         related_name="subscriptions",
-        verbose_name="data subject",
+        verbose_name=_("data subject"),
     )
-    channel = models.CharField("channel", max_length=20, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     # Encrypted at rest; looked up (may_send, imports, admin search) through its keyed hash.
     email = EncryptedSearchableCharField(
-        "e-mail address",
+        _("e-mail address"),
         max_length=254,
         validators=[EmailValidator()],
         blind_index_field="email_index",
-        help_text="The address the consent was given for and mail goes to.",
+        help_text=_("The address the consent was given for and mail goes to."),
     )
-    email_index = BlindIndexField("search hash of the e-mail address", source="email")
+    email_index = BlindIndexField(_("search hash of the e-mail address"), source="email")
     status = models.CharField(
-        "status", max_length=15, choices=Status.choices, default=Status.SUBSCRIBED
+        _("status"), max_length=15, choices=Status.choices, default=Status.SUBSCRIBED
     )
-    consented_at = models.DateTimeField("consent given")
+    consented_at = models.DateTimeField(_("consent given"))
     consent_source = models.CharField(
-        "how consent was given", max_length=30, choices=ConsentSource.choices
+        _("how consent was given"), max_length=30, choices=ConsentSource.choices
     )
     consent_form = models.CharField(
-        "form or page",
+        _("form or page"),
         max_length=300,
         blank=True,
-        help_text="The web form, page, event or document on which consent was given.",
+        help_text=_("The web form, page, event or document on which consent was given."),
     )
     consent_ip = models.GenericIPAddressField(
-        "IP address at consent", null=True, blank=True, unpack_ipv4=True
+        _("IP address at consent"), null=True, blank=True, unpack_ipv4=True
     )
     policy_version = models.ForeignKey(
         PolicyVersion,
@@ -102,14 +102,14 @@ class Subscription(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="privacy-policy version in force",
+        verbose_name=_("privacy-policy version in force"),
     )
-    unsubscribed_at = models.DateTimeField("opted out", null=True, blank=True)
-    updated_at = models.DateTimeField("last changed", auto_now=True)
+    unsubscribed_at = models.DateTimeField(_("opted out"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
-        verbose_name = "marketing subscription"
-        verbose_name_plural = "marketing subscriptions"
+        verbose_name = _("marketing subscription")
+        verbose_name_plural = _("marketing subscriptions")
         ordering = ["subject_id", "channel"]
         constraints = [
             models.UniqueConstraint(
@@ -139,36 +139,39 @@ class SubscriptionEvent(models.Model):
     """One change of a subscription: the append-only history a lawyer shows as evidence."""
 
     class Kind(models.TextChoices):
-        SUBSCRIBED = "subscribed", "Consent given"
-        CONSENT_UPDATED = "consent_updated", "Consent evidence updated"
-        RESUBSCRIBED = "resubscribed", "Consent given again after an opt-out"
-        UNSUBSCRIBED = "unsubscribed", "Opted out"
+        SUBSCRIBED = "subscribed", _("Consent given")
+        CONSENT_UPDATED = "consent_updated", _("Consent evidence updated")
+        RESUBSCRIBED = "resubscribed", _("Consent given again after an opt-out")
+        UNSUBSCRIBED = "unsubscribed", _("Opted out")
 
     subscription = models.ForeignKey(
         Subscription,
         on_delete=models.CASCADE,
         related_name="events",
-        verbose_name="subscription",
+        verbose_name=_("subscription"),
     )
-    kind = models.CharField("what happened", max_length=20, choices=Kind.choices)
-    at = models.DateTimeField("when", default=timezone.now)
+    kind = models.CharField(_("what happened"), max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(_("when"), default=timezone.now)
     method = models.CharField(
-        "how", max_length=30, blank=True, help_text="The consent source or the opt-out method."
+        _("how"),
+        max_length=30,
+        blank=True,
+        help_text=_("The consent source or the opt-out method."),
     )
-    ip = models.GenericIPAddressField("IP address", null=True, blank=True, unpack_ipv4=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True, unpack_ipv4=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="recorded by (staff)",
+        verbose_name=_("recorded by (staff)"),
     )
-    detail = models.JSONField("before and after", default=dict, blank=True)
+    detail = models.JSONField(_("before and after"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = "subscription event"
-        verbose_name_plural = "subscription history"
+        verbose_name = _("subscription event")
+        verbose_name_plural = _("subscription history")
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["subscription", "at"], name="marketing_event_sub_at"),
@@ -196,33 +199,33 @@ class OptOut(models.Model):
         null=True,
         blank=True,
         related_name="marketing_opt_outs",
-        verbose_name="data subject",
+        verbose_name=_("data subject"),
     )
     email_hash = models.CharField(
-        "e-mail address (salted hash)", max_length=80, blank=True, db_index=True
+        _("e-mail address (salted hash)"), max_length=80, blank=True, db_index=True
     )
-    channel = models.CharField("channel", max_length=20, choices=SCOPE_CHOICES, blank=True)
-    method = models.CharField("received by", max_length=20, choices=OptOutMethod.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=SCOPE_CHOICES, blank=True)
+    method = models.CharField(_("received by"), max_length=20, choices=OptOutMethod.choices)
     reference = models.CharField(
-        "reference",
+        _("reference"),
         max_length=300,
         blank=True,
-        help_text="Reference of the letter or message (e.g. mailbox message id, post log no.).",
+        help_text=_("Reference of the letter or message (e.g. mailbox message id, post log no.)."),
     )
-    received_at = models.DateTimeField("received", default=timezone.now)
-    recorded_at = models.DateTimeField("recorded", auto_now_add=True)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="recorded by (staff)",
+        verbose_name=_("recorded by (staff)"),
     )
 
     class Meta:
-        verbose_name = "opt-out"
-        verbose_name_plural = "opt-outs"
+        verbose_name = _("opt-out")
+        verbose_name_plural = _("opt-outs")
         ordering = ["-received_at", "-id"]
         indexes = [
             models.Index(fields=["-received_at", "method"], name="marketing_optout_received"),
@@ -240,18 +243,18 @@ class SuppressionEntry(models.Model):
     """An address that must not receive marketing: kept only as a salted hash, never in clear."""
 
     class Reason(models.TextChoices):
-        OPTED_OUT = "opted_out", "Opted out"
-        OBJECTION = "objection", "Objected to direct marketing (Art. 21(3))"
-        ERASED = "erased", "Personal data erased (Art. 17)"
+        OPTED_OUT = "opted_out", _("Opted out")
+        OBJECTION = "objection", _("Objected to direct marketing (Art. 21(3))")
+        ERASED = "erased", _("Personal data erased (Art. 17)")
 
-    email_hash = models.CharField("e-mail address (salted hash)", max_length=80)
-    channel = models.CharField("channel", max_length=20, choices=SCOPE_CHOICES, blank=True)
-    reason = models.CharField("reason", max_length=20, choices=Reason.choices)
-    added_at = models.DateTimeField("suppressed since", default=timezone.now)
+    email_hash = models.CharField(_("e-mail address (salted hash)"), max_length=80)
+    channel = models.CharField(_("channel"), max_length=20, choices=SCOPE_CHOICES, blank=True)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    added_at = models.DateTimeField(_("suppressed since"), default=timezone.now)
 
     class Meta:
-        verbose_name = "suppression-list entry"
-        verbose_name_plural = "suppression list"
+        verbose_name = _("suppression-list entry")
+        verbose_name_plural = _("suppression list")
         ordering = ["-added_at", "-id"]
         constraints = [
             models.UniqueConstraint(

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from privacyops.core import registry
 
@@ -15,77 +16,83 @@ class RetentionRule(models.Model):
     """How long one kind of personal data is kept, and what happens to it afterwards."""
 
     class Clock(models.TextChoices):
-        COLLECTED_AT = "collected_at", "Collected at (when the record was made)"
-        LAST_ACTIVITY = "last_activity", "Last activity of the data subject"
-        ACCOUNT_CLOSED = "account_closed", "Account closed"
-        REQUEST_CLOSED = "request_closed", "Request closed"
-        REGISTRY_DATE = "registry_date", "The retention date the registry names for the data"
-        OPTED_OUT = "opted_out", "Opted out of marketing (no subscription left)"
+        COLLECTED_AT = "collected_at", _("Collected at (when the record was made)")
+        LAST_ACTIVITY = "last_activity", _("Last activity of the data subject")
+        ACCOUNT_CLOSED = "account_closed", _("Account closed")
+        REQUEST_CLOSED = "request_closed", _("Request closed")
+        REGISTRY_DATE = "registry_date", _("The retention date the registry names for the data")
+        OPTED_OUT = "opted_out", _("Opted out of marketing (no subscription left)")
 
     class Unit(models.TextChoices):
-        DAYS = policy.Unit.DAYS.value, "days"
-        MONTHS = policy.Unit.MONTHS.value, "months"
-        YEARS = policy.Unit.YEARS.value, "years"
+        DAYS = policy.Unit.DAYS.value, _("days")
+        MONTHS = policy.Unit.MONTHS.value, _("months")
+        YEARS = policy.Unit.YEARS.value, _("years")
 
     class Action(models.TextChoices):
-        DELETE = "delete", "Delete"
-        ANONYMISE = "anonymise", "Anonymise (the registry's erasure strategies)"
-        REVIEW = "review", "Send for review by Legal"
+        DELETE = "delete", _("Delete")
+        ANONYMISE = "anonymise", _("Anonymise (the registry's erasure strategies)")
+        REVIEW = "review", _("Send for review by Legal")
 
-    code = models.SlugField("code", max_length=80, unique=True)
-    name = models.CharField("rule", max_length=200)
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    name = models.CharField(_("rule"), max_length=200)
     processing_activity = models.ForeignKey(
         "inventory.ProcessingActivity",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="retention_rules",
-        verbose_name="processing activity",
+        verbose_name=_("processing activity"),
     )
     target_model = models.CharField(
-        "kind of record",
+        _("kind of record"),
         max_length=100,
         blank=True,
-        help_text="A registered kind of personal data (e.g. subjects.ActivityEvent). "
-        "Leave empty to cover a whole information category instead.",
+        help_text=_(
+            "A registered kind of personal data (e.g. subjects.ActivityEvent). "
+            "Leave empty to cover a whole information category instead."
+        ),
     )
     target_category = models.CharField(
-        "information category",
+        _("information category"),
         max_length=40,
         blank=True,
         choices=list(registry.CATEGORY_NAMES.items()),
-        help_text="Covers every registered kind of record of this category, except records the "
-        "registry says are kept for a stated reason (e.g. billing records).",
+        help_text=_(
+            "Covers every registered kind of record of this category, except records the "
+            "registry says are kept for a stated reason (e.g. billing records)."
+        ),
     )
     subject_kinds = models.CharField(
-        "only these kinds of data subject",
+        _("only these kinds of data subject"),
         max_length=200,
         blank=True,
-        help_text="Comma-separated (e.g. lead,visitor). Empty: every kind.",
+        help_text=_("Comma-separated (e.g. lead,visitor). Empty: every kind."),
     )
     only_without_account = models.BooleanField(
-        "only people without a customer account",
+        _("only people without a customer account"),
         default=False,
-        help_text="Leave out anyone who is a contact or the license holder of any account.",
+        help_text=_("Leave out anyone who is a contact or the license holder of any account."),
     )
-    clock = models.CharField("retention starts at", max_length=20, choices=Clock.choices)
-    period_count = models.PositiveIntegerField("retention period")
-    period_unit = models.CharField("unit", max_length=10, choices=Unit.choices)
-    action = models.CharField("at the end of the period", max_length=20, choices=Action.choices)
+    clock = models.CharField(_("retention starts at"), max_length=20, choices=Clock.choices)
+    period_count = models.PositiveIntegerField(_("retention period"))
+    period_unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
+    action = models.CharField(_("at the end of the period"), max_length=20, choices=Action.choices)
     legal_basis = models.TextField(
-        "legal basis", help_text="Why this period: the law, contract or policy clause."
+        _("legal basis"), help_text=_("Why this period: the law, contract or policy clause.")
     )
-    is_active = models.BooleanField("active", default=True, db_index=True)
+    is_active = models.BooleanField(_("active"), default=True, db_index=True)
     # Lease: which run holds the rule now. Claimed with one atomic UPDATE, so two workers
     # never purge the same rule at once, on PostgreSQL and on SQLite alike.
-    lease_owner = models.CharField("run in progress", max_length=64, blank=True, editable=False)
-    lease_expires_at = models.DateTimeField("lease expires", null=True, blank=True, editable=False)
-    created_at = models.DateTimeField("created", auto_now_add=True)
-    updated_at = models.DateTimeField("last changed", auto_now=True)
+    lease_owner = models.CharField(_("run in progress"), max_length=64, blank=True, editable=False)
+    lease_expires_at = models.DateTimeField(
+        _("lease expires"), null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
-        verbose_name = "retention rule"
-        verbose_name_plural = "retention rules"
+        verbose_name = _("retention rule")
+        verbose_name_plural = _("retention rules")
         ordering = ["name", "id"]
         indexes = [
             models.Index(fields=["clock"], name="retention_rule_clock"),
@@ -133,7 +140,7 @@ class LegalHold(models.Model):
         null=True,
         blank=True,
         related_name="legal_holds",
-        verbose_name="data subject",
+        verbose_name=_("data subject"),
     )
     account = models.ForeignKey(
         "subjects.Account",
@@ -141,34 +148,38 @@ class LegalHold(models.Model):
         null=True,
         blank=True,
         related_name="legal_holds",
-        verbose_name="account",
-        help_text="Holds the account's records and the personal data of all its contacts.",
+        verbose_name=_("account"),
+        help_text=_("Holds the account's records and the personal data of all its contacts."),
     )
-    matter = models.CharField("matter", max_length=200, help_text="Case, audit or dispute.")
-    reason = models.TextField("reason")
-    starts_on = models.DateField("from", default=timezone.localdate)
-    ends_on = models.DateField("until", null=True, blank=True, help_text="Empty: until released.")
+    matter = models.CharField(_("matter"), max_length=200, help_text=_("Case, audit or dispute."))
+    reason = models.TextField(_("reason"))
+    starts_on = models.DateField(_("from"), default=timezone.localdate)
+    ends_on = models.DateField(
+        _("until"), null=True, blank=True, help_text=_("Empty: until released.")
+    )
     placed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="legal_holds_placed",
-        verbose_name="placed by",
+        verbose_name=_("placed by"),
     )
-    placed_at = models.DateTimeField("placed", default=timezone.now)
-    released_at = models.DateTimeField("released", null=True, blank=True)
+    placed_at = models.DateTimeField(_("placed"), default=timezone.now)
+    released_at = models.DateTimeField(_("released"), null=True, blank=True)
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="legal_holds_released",
-        verbose_name="released by",
+        verbose_name=_("released by"),
     )
-    expiry_announced_at = models.DateTimeField("expiry announced to Legal", null=True, blank=True)
+    expiry_announced_at = models.DateTimeField(
+        _("expiry announced to Legal"), null=True, blank=True
+    )
 
     class Meta:
-        verbose_name = "legal hold"
-        verbose_name_plural = "legal holds"
+        verbose_name = _("legal hold")
+        verbose_name_plural = _("legal holds")
         ordering = ["-starts_on", "-id"]
         indexes = [
             models.Index(fields=["ends_on"], name="retention_hold_ends"),
@@ -209,38 +220,38 @@ class DispositionReview(models.Model):
     """Legal's decision on records a review rule found past their period."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Awaiting Legal"
-        APPROVED = "approved", "Approved for disposal"
-        EXTENDED = "extended", "Retention extended"
-        DISPOSED = "disposed", "Disposed of"
+        PENDING = "pending", _("Awaiting Legal")
+        APPROVED = "approved", _("Approved for disposal")
+        EXTENDED = "extended", _("Retention extended")
+        DISPOSED = "disposed", _("Disposed of")
 
     rule = models.ForeignKey(
-        RetentionRule, on_delete=models.PROTECT, related_name="reviews", verbose_name="rule"
+        RetentionRule, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("rule")
     )
     status = models.CharField(
-        "status", max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     cutoff = models.DateTimeField(
-        "records dated on or before", help_text="Only these records are disposed of."
+        _("records dated on or before"), help_text=_("Only these records are disposed of.")
     )
-    rows_found = models.PositiveBigIntegerField("records found", default=0)
-    sample = models.JSONField("sample", default=list, blank=True)
-    created_at = models.DateTimeField("opened", default=timezone.now, db_index=True)
+    rows_found = models.PositiveBigIntegerField(_("records found"), default=0)
+    sample = models.JSONField(_("sample"), default=list, blank=True)
+    created_at = models.DateTimeField(_("opened"), default=timezone.now, db_index=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="disposition_decisions",
-        verbose_name="decided by",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField("decided", null=True, blank=True)
-    comment = models.TextField("comment", blank=True)
-    extended_until = models.DateField("kept until", null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    extended_until = models.DateField(_("kept until"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "disposition review"
-        verbose_name_plural = "disposition reviews"
+        verbose_name = _("disposition review")
+        verbose_name_plural = _("disposition reviews")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -251,14 +262,14 @@ class PurgeRun(models.Model):
     """Proof of disposition: what one run of a rule examined, deleted, anonymised and kept."""
 
     class Status(models.TextChoices):
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-        INTERRUPTED = "interrupted", "Interrupted (worker stopped mid-run)"
-        REVIEW_OPENED = "review_opened", "Sent for review (nothing disposed of)"
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+        INTERRUPTED = "interrupted", _("Interrupted (worker stopped mid-run)")
+        REVIEW_OPENED = "review_opened", _("Sent for review (nothing disposed of)")
 
     rule = models.ForeignKey(
-        RetentionRule, on_delete=models.PROTECT, related_name="runs", verbose_name="rule"
+        RetentionRule, on_delete=models.PROTECT, related_name="runs", verbose_name=_("rule")
     )
     review = models.ForeignKey(
         DispositionReview,
@@ -266,7 +277,7 @@ class PurgeRun(models.Model):
         null=True,
         blank=True,
         related_name="runs",
-        verbose_name="disposition review",
+        verbose_name=_("disposition review"),
     )
     resumed_from = models.OneToOneField(
         "self",
@@ -274,7 +285,7 @@ class PurgeRun(models.Model):
         null=True,
         blank=True,
         related_name="resumed_by",
-        verbose_name="resumes interrupted run",
+        verbose_name=_("resumes interrupted run"),
     )
     job_run = models.ForeignKey(
         "core.JobRun",
@@ -282,33 +293,35 @@ class PurgeRun(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="job run",
+        verbose_name=_("job run"),
     )
     status = models.CharField(
-        "status", max_length=20, choices=Status.choices, default=Status.RUNNING, db_index=True
+        _("status"), max_length=20, choices=Status.choices, default=Status.RUNNING, db_index=True
     )
-    started_at = models.DateTimeField("started", default=timezone.now, db_index=True)
-    finished_at = models.DateTimeField("finished", null=True, blank=True)
-    cutoff = models.DateTimeField("records dated on or before")
-    action = models.CharField("action", max_length=20, choices=RetentionRule.Action.choices)
+    started_at = models.DateTimeField(_("started"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    cutoff = models.DateTimeField(_("records dated on or before"))
+    action = models.CharField(_("action"), max_length=20, choices=RetentionRule.Action.choices)
     rows_examined = models.PositiveBigIntegerField(
-        "records past their period", default=0, help_text="Disposed of plus kept under hold."
+        _("records past their period"), default=0, help_text=_("Disposed of plus kept under hold.")
     )
-    rows_deleted = models.PositiveBigIntegerField("records deleted", default=0)
-    rows_anonymised = models.PositiveBigIntegerField("records anonymised", default=0)
-    rows_skipped_held = models.PositiveBigIntegerField("records kept under legal hold", default=0)
-    errors = models.TextField("errors", blank=True)
-    worker = models.CharField("worker", max_length=200, blank=True)
+    rows_deleted = models.PositiveBigIntegerField(_("records deleted"), default=0)
+    rows_anonymised = models.PositiveBigIntegerField(_("records anonymised"), default=0)
+    rows_skipped_held = models.PositiveBigIntegerField(
+        _("records kept under legal hold"), default=0
+    )
+    errors = models.TextField(_("errors"), blank=True)
+    worker = models.CharField(_("worker"), max_length=200, blank=True)
     # Per kind of record, where the run got to: along the clock index,
     # {"column", "after": [clock, key] of the last row done, "done"}; along the primary key,
     # {"next": first key not yet done, "last": highest key}. Both also keep "held".
     # Written in the same transaction as each window's deletion, so a killed run resumes
     # exactly where its last committed window ended.
-    checkpoint = models.JSONField("progress checkpoint", default=dict, blank=True)
+    checkpoint = models.JSONField(_("progress checkpoint"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = "purge run"
-        verbose_name_plural = "purge runs"
+        verbose_name = _("purge run")
+        verbose_name_plural = _("purge runs")
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["rule", "-started_at"], name="retention_run_rule_started")]
 
@@ -324,24 +337,24 @@ class RetentionEvent(models.Model):
     """An append-only history of what Legal and the jobs did with rules, holds and reviews."""
 
     class Kind(models.TextChoices):
-        HOLD_PLACED = "hold_placed", "Legal hold placed"
-        HOLD_CHANGED = "hold_changed", "Legal hold changed"
-        HOLD_RELEASED = "hold_released", "Legal hold released"
-        HOLD_EXPIRY_ANNOUNCED = "hold_expiry_announced", "Legal hold expiry announced"
-        REVIEW_OPENED = "review_opened", "Disposition review opened"
-        REVIEW_APPROVED = "review_approved", "Disposal approved"
-        REVIEW_EXTENDED = "review_extended", "Retention extended"
-        RUN_INTERRUPTED = "run_interrupted", "Purge run found interrupted"
+        HOLD_PLACED = "hold_placed", _("Legal hold placed")
+        HOLD_CHANGED = "hold_changed", _("Legal hold changed")
+        HOLD_RELEASED = "hold_released", _("Legal hold released")
+        HOLD_EXPIRY_ANNOUNCED = "hold_expiry_announced", _("Legal hold expiry announced")
+        REVIEW_OPENED = "review_opened", _("Disposition review opened")
+        REVIEW_APPROVED = "review_approved", _("Disposal approved")
+        REVIEW_EXTENDED = "review_extended", _("Retention extended")
+        RUN_INTERRUPTED = "run_interrupted", _("Purge run found interrupted")
 
-    kind = models.CharField("event", max_length=30, choices=Kind.choices, db_index=True)
-    at = models.DateTimeField("when", default=timezone.now, db_index=True)
+    kind = models.CharField(_("event"), max_length=30, choices=Kind.choices, db_index=True)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="by",
+        verbose_name=_("by"),
     )
     hold = models.ForeignKey(
         LegalHold, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
@@ -352,11 +365,11 @@ class RetentionEvent(models.Model):
     run = models.ForeignKey(
         PurgeRun, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
-    detail = models.JSONField("detail", default=dict, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = "retention event"
-        verbose_name_plural = "retention events"
+        verbose_name = _("retention event")
+        verbose_name_plural = _("retention events")
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:

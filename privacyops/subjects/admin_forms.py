@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import selectors
 from .models import Account, DataSubject, LicenseHolderChange, minors_q
@@ -37,21 +38,21 @@ class AccountForm(forms.ModelForm):
     for_representative = False
 
     requested_by = forms.ModelChoiceField(
-        label="Requested by (customer contact)",
+        label=_("Requested by (customer contact)"),
         queryset=DataSubject.objects.none(),
         required=False,
-        help_text="The customer's contact who asked for this change.",
+        help_text=_("The customer's contact who asked for this change."),
     )
     channel = forms.ChoiceField(
-        label="Request received by",
+        label=_("Request received by"),
         choices=[("", "---------"), *LicenseHolderChange.Channel.choices],
         required=False,
     )
     change_note = forms.CharField(
-        label="Note on the change",
+        label=_("Note on the change"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        help_text="E.g. the reference of the customer's e-mail or letter.",
+        help_text=_("E.g. the reference of the customer's e-mail or letter."),
     )
 
     class Meta:

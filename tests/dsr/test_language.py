@@ -239,3 +239,11 @@ def test_staff_reminders_stay_in_english_for_a_bulgarian_request(
     with django_capture_on_commit_callbacks(execute=True):
         jobs.reminders_send()
     assert mail.outbox[-1].subject.startswith("OVERDUE: privacy request")
+
+
+def test_a_bad_confirmation_link_is_explained_in_bulgarian(client):
+    answer = client.post("/privacy/request/confirm/not-a-token/", HTTP_ACCEPT_LANGUAGE="bg")
+    assert answer.status_code == 400
+    assert "Тази връзка за потвърждение е невалидна." in answer.content.decode()
+    english = client.post("/privacy/request/confirm/not-a-token/", HTTP_ACCEPT_LANGUAGE="en")
+    assert b"This confirmation link is not valid." in english.content

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class JobRun(models.Model):
@@ -9,26 +10,26 @@ class JobRun(models.Model):
     """
 
     class Status(models.TextChoices):
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-        INTERRUPTED = "interrupted", "Interrupted (worker stopped mid-run)"
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+        INTERRUPTED = "interrupted", _("Interrupted (worker stopped mid-run)")
 
-    job = models.CharField("job", max_length=100, db_index=True)
+    job = models.CharField(_("job"), max_length=100, db_index=True)
     status = models.CharField(
-        "status", max_length=20, choices=Status.choices, default=Status.RUNNING, db_index=True
+        _("status"), max_length=20, choices=Status.choices, default=Status.RUNNING, db_index=True
     )
-    started_at = models.DateTimeField("started", auto_now_add=True, db_index=True)
-    finished_at = models.DateTimeField("finished", null=True, blank=True)
-    progress_done = models.PositiveBigIntegerField("items done", default=0)
-    progress_total = models.PositiveBigIntegerField("items in total", null=True, blank=True)
-    worker = models.CharField("worker", max_length=200, blank=True)
-    summary = models.JSONField("summary", default=dict, blank=True)
-    detail = models.TextField("what happened", blank=True)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    progress_done = models.PositiveBigIntegerField(_("items done"), default=0)
+    progress_total = models.PositiveBigIntegerField(_("items in total"), null=True, blank=True)
+    worker = models.CharField(_("worker"), max_length=200, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    detail = models.TextField(_("what happened"), blank=True)
 
     class Meta:
-        verbose_name = "job run"
-        verbose_name_plural = "job runs"
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["job", "-started_at"], name="core_jobrun_job_started")]
 

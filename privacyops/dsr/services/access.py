@@ -11,6 +11,7 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from privacyops.core import services as core_services
 from privacyops.core.models import JobRun
@@ -188,15 +189,15 @@ def access_package_for_token(token: str) -> AccessPackage:
             token, salt=PACKAGE_SALT, max_age=max_age, shape={"p": int, "n": str}
         )
     except signing.SignatureExpired:
-        raise PackageUnavailable("This download link has expired.") from None
+        raise PackageUnavailable(gettext("This download link has expired.")) from None
     except signing.BadSignature:
-        raise PackageUnavailable("This download link is not valid.") from None
+        raise PackageUnavailable(gettext("This download link is not valid.")) from None
     package = AccessPackage.objects.filter(pk=payload.get("p")).select_related("request").first()
     if package is None or not package.link_nonce or package.link_nonce != payload.get("n"):
-        raise PackageUnavailable("This download link is not valid.")
+        raise PackageUnavailable(gettext("This download link is not valid."))
     if not package.is_available:
         raise PackageUnavailable(
-            "This package is no longer available. Please ask us for a new copy."
+            gettext("This package is no longer available. Please ask us for a new copy.")
         )
     return package
 
@@ -210,7 +211,7 @@ def package_path(package: AccessPackage) -> Path:
 def access_package_download(*, package: AccessPackage, by=None, via: str = "") -> Path:
     """Record one download of the package in the request's history; return the file's path."""
     if not package.is_available or not package_path(package).exists():
-        raise PackageUnavailable("This package is no longer available.")
+        raise PackageUnavailable(gettext("This package is no longer available."))
     AccessPackage.objects.filter(pk=package.pk).update(downloads=F("downloads") + 1)
     who = "the requester (signed link)" if by is None else str(by)
     request = package.request

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from privacyops.core.signed_links import signed_payload
 from privacyops.subjects.selectors import normalise_email, subject_for_email
@@ -151,11 +152,11 @@ def request_submit(
         raise RequestError(f"Unknown channel {channel!r}.")
     deadlines.regime_for(regime)
     if not requester_name.strip():
-        raise RequestError("The requester's name is required.")
+        raise RequestError(gettext("The requester's name is required."))
     if channel == Channel.WEB_FORM and not requester_email:
-        raise RequestError("A web-form request needs an e-mail address to confirm it.")
+        raise RequestError(gettext("A web-form request needs an e-mail address to confirm it."))
     if not (requester_email or requester_phone or requester_address):
-        raise RequestError("Give at least one way to answer the requester.")
+        raise RequestError(gettext("Give at least one way to answer the requester."))
 
     original = _open_request_of(requester_email, request_type)
     request = PrivacyRequest(
@@ -214,7 +215,9 @@ def _link_repeat(*, request, original, by, base_url: str = "") -> None:
 def request_link_duplicate(*, request: PrivacyRequest, original: PrivacyRequest, by) -> None:
     """Staff: mark a request as a repeat of an earlier open one and link them."""
     if original.pk == request.pk or not original.is_open or original.duplicate_of_id:
-        raise RequestError("A request can only be linked to a different, open, original request.")
+        raise RequestError(
+            gettext("A request can only be linked to a different, open, original request.")
+        )
     request = request_locked(request)
     _link_repeat(request=request, original=original, by=by)
 
@@ -317,10 +320,10 @@ def request_confirm(*, token: str) -> PrivacyRequest:
         )
     except signing.SignatureExpired:
         raise ConfirmationInvalid(
-            "This confirmation link has expired. Please submit your request again."
+            gettext("This confirmation link has expired. Please submit your request again.")
         ) from None
     except signing.BadSignature:
-        raise ConfirmationInvalid("This confirmation link is not valid.") from None
+        raise ConfirmationInvalid(gettext("This confirmation link is not valid.")) from None
     request = PrivacyRequest.objects.select_for_update().filter(pk=payload.get("r")).first()
     if (
         request is None
@@ -328,7 +331,9 @@ def request_confirm(*, token: str) -> PrivacyRequest:
         or not request.confirmation_nonce
         or request.confirmation_nonce != payload.get("n")
     ):
-        raise ConfirmationInvalid("This confirmation link has already been used or replaced.")
+        raise ConfirmationInvalid(
+            gettext("This confirmation link has already been used or replaced.")
+        )
     request.confirmation_nonce = ""
     request.identity_verified_at = timezone.now()
     request.identity_verification_note = (
@@ -349,7 +354,7 @@ def request_confirm(*, token: str) -> PrivacyRequest:
 def request_verify_identity(*, request: PrivacyRequest, by, note: str) -> PrivacyRequest:
     """Staff: identity established (say how); the request goes in progress, the clock runs."""
     if not note.strip():
-        raise RequestError("Say how the identity was verified.")
+        raise RequestError(gettext("Say how the identity was verified."))
     request = request_locked(request)
     request.identity_verified_at = timezone.now()
     request.identity_verification_note = note.strip()
@@ -389,7 +394,7 @@ def request_extend(*, request: PrivacyRequest, reason: str, by) -> PrivacyReques
     Allowed once, with a reason, and only while the first period is still running.
     """
     if not reason.strip():
-        raise RequestError("An extension needs a reason; it is stated in the letter.")
+        raise RequestError(gettext("An extension needs a reason; it is stated in the letter."))
     request = request_locked(request)
     on = today()
     refusal = extension_refusal(request, on=on)
@@ -431,7 +436,7 @@ def request_redirect(*, request: PrivacyRequest, account, reason: str, by) -> Pr
     The requester is told whom to ask; the customer is notified.
     """
     if account is None:
-        raise RequestError("Name the customer (account) that controls the data.")
+        raise RequestError(gettext("Name the customer (account) that controls the data."))
     PrivacyRequest.objects.filter(pk=request.pk).update(redirect_to=account)
     request = request_transition(request=request, to=State.REDIRECTED, reason=reason, by=by)
     letter_send(

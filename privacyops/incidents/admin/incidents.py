@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from privacyops.core.admin_mixins import SpreadsheetExportMixin
 from privacyops.security.admin_mixins import AccessLoggedAdminMixin
@@ -57,7 +58,7 @@ class IncidentEventInline(admin.TabularInline):
     fields = ("at", "kind", "by", "from_state", "to_state", "note")
     readonly_fields = fields
     ordering = ("at", "id")
-    verbose_name_plural = "timeline"
+    verbose_name_plural = _("timeline")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -71,7 +72,7 @@ class AffectedDataInline(IncidentEventInline):
     fields = ("title", "role", "records", "subjects", "account", "data_element", "counted_at")
     readonly_fields = fields
     ordering = ("role", "registration")
-    verbose_name_plural = "affected data (counted by the scope builder)"
+    verbose_name_plural = _("affected data (counted by the scope builder)")
 
 
 @admin.register(Incident)
@@ -97,9 +98,9 @@ class IncidentAdmin(AccessLoggedAdminMixin, SpreadsheetExportMixin, admin.ModelA
     change_form_template = "incidents/admin/incident_change_form.html"
     fieldsets = (
         (None, {"fields": ("kind", "source", "state", "title", "description", "handler")}),
-        ("Reporter", {"fields": ("reporter_name", "reporter_email", "reporter_subject")}),
+        (_("Reporter"), {"fields": ("reporter_name", "reporter_email", "reporter_subject")}),
         (
-            "Clock (GDPR Art. 33(1))",
+            _("Clock (GDPR Art. 33(1))"),
             {
                 "fields": (
                     "reported_at",
@@ -116,7 +117,7 @@ class IncidentAdmin(AccessLoggedAdminMixin, SpreadsheetExportMixin, admin.ModelA
             },
         ),
         (
-            "Register (Art. 33(3) and (5))",
+            _("Register (Art. 33(3) and (5))"),
             {
                 "fields": (
                     "data_elements",
@@ -141,11 +142,11 @@ class IncidentAdmin(AccessLoggedAdminMixin, SpreadsheetExportMixin, admin.ModelA
     class Media:
         css = {"all": ("css/dashboard.css",)}
 
-    @admin.display(description="reference", ordering="pk")
+    @admin.display(description=_("reference"), ordering="pk")
     def reference_display(self, obj: Incident) -> str:
         return obj.reference
 
-    @admin.display(description="hours left to notify", ordering="authority_deadline")
+    @admin.display(description=_("hours left to notify"), ordering="authority_deadline")
     def hours_left_display(self, obj: Incident) -> str:
         hours = obj.hours_left() if obj.pk and obj.is_open else None
         if hours is None:

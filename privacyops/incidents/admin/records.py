@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from privacyops.core.admin import ReadOnlyRecordAdmin
 from privacyops.security.admin_mixins import AccessLoggedAdminMixin
@@ -123,7 +124,7 @@ class CustomerNoticeAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Record the customer's acknowledgement", permissions=["change"])
+    @admin.action(description=_("Record the customer's acknowledgement"), permissions=["change"])
     def acknowledge(self, request, queryset):
         if "apply" in request.POST:
             form = AcknowledgeForm(request.POST)
@@ -181,7 +182,7 @@ class SubjectCommunicationAdmin(ReadOnlyRecordAdmin):
     list_filter = ("status",)
     list_select_related = ("incident", "job_run")
 
-    @admin.display(description="progress")
+    @admin.display(description=_("progress"))
     def progress(self, obj: SubjectCommunication) -> str:
         run = obj.job_run
         if run is None:

@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from privacyops.security.encryption import (
     BlindIndexField,
@@ -15,12 +16,12 @@ from privacyops.security.encryption import (
 from .. import clock
 from ..lifecycle import BREACH_STATES, HIGH_RISK, LABELS, NO_RISK, RISK, State
 
-STATE_CHOICES = [(state.value, LABELS[state]) for state in State]
+STATE_CHOICES = [(state.value, _(LABELS[state])) for state in State]
 
 
 class Role(models.TextChoices):
-    CONTROLLER = "controller", "Controller (Personal and Other Information)"
-    PROCESSOR = "processor", "Processor (Customer-Generated Data: the customer is controller)"
+    CONTROLLER = "controller", _("Controller (Personal and Other Information)")
+    PROCESSOR = "processor", _("Processor (Customer-Generated Data: the customer is controller)")
 
 
 class Incident(models.Model):
@@ -31,40 +32,42 @@ class Incident(models.Model):
     """
 
     class Kind(models.TextChoices):
-        VULNERABILITY = "vulnerability", "Vulnerability report"
-        INCIDENT = "incident", "Security incident"
+        VULNERABILITY = "vulnerability", _("Vulnerability report")
+        INCIDENT = "incident", _("Security incident")
 
     class Source(models.TextChoices):
-        PUBLIC_REPORT = "public_report", "Public report page (/security/report/)"
-        STAFF = "staff", "Recorded by staff"
-        CUSTOMER = "customer", "Reported by a customer"
-        SERVICE_PROVIDER = "service_provider", "Reported by a service provider"
+        PUBLIC_REPORT = "public_report", _("Public report page (/security/report/)")
+        STAFF = "staff", _("Recorded by staff")
+        CUSTOMER = "customer", _("Reported by a customer")
+        SERVICE_PROVIDER = "service_provider", _("Reported by a service provider")
 
     class Risk(models.TextChoices):
-        NO_RISK = NO_RISK, "Unlikely to result in a risk (no notification, Art. 33(1))"
-        RISK = RISK, "Risk to rights and freedoms (notify the authority)"
-        HIGH_RISK = HIGH_RISK, "High risk (also tell the people affected, Art. 34)"
+        NO_RISK = NO_RISK, _("Unlikely to result in a risk (no notification, Art. 33(1))")
+        RISK = RISK, _("Risk to rights and freedoms (notify the authority)")
+        HIGH_RISK = HIGH_RISK, _("High risk (also tell the people affected, Art. 34)")
 
     class Art34Exception(models.TextChoices):
-        UNINTELLIGIBLE = "a", "Art. 34(3)(a): the data was unintelligible (e.g. encrypted)"
-        MEASURES_TAKEN = "b", "Art. 34(3)(b): later measures mean the high risk is gone"
-        PUBLIC_NOTICE = "c", "Art. 34(3)(c): disproportionate effort; public communication"
+        UNINTELLIGIBLE = "a", _("Art. 34(3)(a): the data was unintelligible (e.g. encrypted)")
+        MEASURES_TAKEN = "b", _("Art. 34(3)(b): later measures mean the high risk is gone")
+        PUBLIC_NOTICE = "c", _("Art. 34(3)(c): disproportionate effort; public communication")
 
-    kind = models.CharField("kind", max_length=20, choices=Kind.choices, default=Kind.INCIDENT)
-    source = models.CharField("reported through", max_length=20, choices=Source.choices)
-    state = models.CharField("state", max_length=20, choices=STATE_CHOICES, default=State.REPORTED)
-    title = models.CharField(
-        "short title",
-        max_length=200,
-        help_text="A few words, without names or e-mail addresses (it appears in reminders).",
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INCIDENT)
+    source = models.CharField(_("reported through"), max_length=20, choices=Source.choices)
+    state = models.CharField(
+        _("state"), max_length=20, choices=STATE_CHOICES, default=State.REPORTED
     )
-    description = models.TextField("what happened")
-    reporter_name = EncryptedContactCharField("reporter's name", max_length=200, blank=True)
+    title = models.CharField(
+        _("short title"),
+        max_length=200,
+        help_text=_("A few words, without names or e-mail addresses (it appears in reminders)."),
+    )
+    description = models.TextField(_("what happened"))
+    reporter_name = EncryptedContactCharField(_("reporter's name"), max_length=200, blank=True)
     reporter_email = EncryptedSearchableCharField(
-        "reporter's e-mail", max_length=254, blank=True, blind_index_field="reporter_email_index"
+        _("reporter's e-mail"), max_length=254, blank=True, blind_index_field="reporter_email_index"
     )
     reporter_email_index = BlindIndexField(
-        "search hash of the reporter's e-mail", source="reporter_email"
+        _("search hash of the reporter's e-mail"), source="reporter_email"
     )
     reporter_subject = models.ForeignKey(
         "subjects.DataSubject",
@@ -72,17 +75,19 @@ class Incident(models.Model):
         null=True,
         blank=True,
         related_name="reported_incidents",
-        verbose_name="reporter in our records",
+        verbose_name=_("reporter in our records"),
     )
-    reported_at = models.DateTimeField("reported", default=timezone.now)
-    started_at = models.DateTimeField("incident started", null=True, blank=True)
-    discovered_at = models.DateTimeField("discovered", null=True, blank=True)
+    reported_at = models.DateTimeField(_("reported"), default=timezone.now)
+    started_at = models.DateTimeField(_("incident started"), null=True, blank=True)
+    discovered_at = models.DateTimeField(_("discovered"), null=True, blank=True)
     aware_at = models.DateTimeField(
-        "company became aware",
+        _("company became aware"),
         null=True,
         blank=True,
-        help_text="The start of the 72-hour clock (Art. 33(1)): when the company became "
-        "reasonably certain that personal data was affected. Recorded by Legal at triage.",
+        help_text=_(
+            "The start of the 72-hour clock (Art. 33(1)): when the company became "
+            "reasonably certain that personal data was affected. Recorded by Legal at triage."
+        ),
     )
     aware_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -90,15 +95,15 @@ class Incident(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="awareness recorded by",
+        verbose_name=_("awareness recorded by"),
     )
-    aware_recorded_at = models.DateTimeField("awareness recorded", null=True, blank=True)
+    aware_recorded_at = models.DateTimeField(_("awareness recorded"), null=True, blank=True)
     authority_deadline = models.DateTimeField(
-        "notify the authority by",
+        _("notify the authority by"),
         null=True,
         blank=True,
         editable=False,
-        help_text="72 elapsed hours after awareness (weekends and holidays count).",
+        help_text=_("72 elapsed hours after awareness (weekends and holidays count)."),
     )
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -106,57 +111,61 @@ class Incident(models.Model):
         null=True,
         blank=True,
         related_name="handled_incidents",
-        verbose_name="handled by",
+        verbose_name=_("handled by"),
     )
     data_elements = models.ManyToManyField(
         "inventory.DataElement",
         blank=True,
         related_name="incidents",
-        verbose_name="categories of personal data concerned",
-        help_text="From the record of processing (Art. 33(3)(a)).",
+        verbose_name=_("categories of personal data concerned"),
+        help_text=_("From the record of processing (Art. 33(3)(a))."),
     )
-    subject_categories = models.CharField("categories of data subjects", max_length=300, blank=True)
+    subject_categories = models.CharField(
+        _("categories of data subjects"), max_length=300, blank=True
+    )
     approx_subjects = models.PositiveIntegerField(
-        "approximate number of data subjects", null=True, blank=True
+        _("approximate number of data subjects"), null=True, blank=True
     )
     approx_records = models.PositiveBigIntegerField(
-        "approximate number of records", null=True, blank=True
+        _("approximate number of records"), null=True, blank=True
     )
-    likely_consequences = models.TextField("likely consequences", blank=True)
-    measures_taken = models.TextField("measures taken", blank=True)
-    measures_proposed = models.TextField("measures proposed", blank=True)
+    likely_consequences = models.TextField(_("likely consequences"), blank=True)
+    measures_taken = models.TextField(_("measures taken"), blank=True)
+    measures_proposed = models.TextField(_("measures proposed"), blank=True)
     risk = models.CharField(
-        "risk to the people affected", max_length=12, blank=True, choices=Risk.choices
+        _("risk to the people affected"), max_length=12, blank=True, choices=Risk.choices
     )
-    risk_reasoning = models.TextField("why this risk level", blank=True)
+    risk_reasoning = models.TextField(_("why this risk level"), blank=True)
     risk_assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="risk assessed by",
+        verbose_name=_("risk assessed by"),
     )
-    risk_assessed_at = models.DateTimeField("risk assessed", null=True, blank=True)
-    authority_notified_at = models.DateTimeField("authority first notified", null=True, blank=True)
+    risk_assessed_at = models.DateTimeField(_("risk assessed"), null=True, blank=True)
+    authority_notified_at = models.DateTimeField(
+        _("authority first notified"), null=True, blank=True
+    )
     delay_reasons = models.TextField(
-        "reasons for notifying after 72 hours",
+        _("reasons for notifying after 72 hours"),
         blank=True,
-        help_text="Required when the authority is notified late (Art. 33(1)).",
+        help_text=_("Required when the authority is notified late (Art. 33(1))."),
     )
     art34_exception = models.CharField(
-        "exception from telling the people affected",
+        _("exception from telling the people affected"),
         max_length=1,
         blank=True,
         choices=Art34Exception.choices,
     )
-    art34_exception_reason = models.TextField("why the exception applies", blank=True)
-    closed_at = models.DateTimeField("closed", null=True, blank=True)
-    updated_at = models.DateTimeField("last changed", auto_now=True)
+    art34_exception_reason = models.TextField(_("why the exception applies"), blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
-        verbose_name = "incident"
-        verbose_name_plural = "incidents (Art. 33(5) register)"
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents (Art. 33(5) register)")
         ordering = ["-reported_at", "-id"]
         indexes = [
             models.Index(fields=["state", "authority_deadline"], name="incidents_state_deadline"),
@@ -196,44 +205,44 @@ class IncidentEvent(models.Model):
     """One entry of an incident's timeline. Append-only: never changed, never deleted."""
 
     class Kind(models.TextChoices):
-        REPORTED = "reported", "Reported"
-        TRANSITION = "transition", "State changed"
-        AWARENESS = "awareness", "Awareness recorded (clock started)"
-        FACTS = "facts", "Register facts updated"
-        SCOPE = "scope", "Affected data counted"
-        RISK = "risk", "Risk assessed"
-        LEGAL_HOLD = "legal_hold", "Legal hold placed"
-        AUTHORITY = "authority", "Authority notification"
-        CUSTOMER = "customer", "Customer notified (processor)"
-        CUSTOMER_ACK = "customer_ack", "Customer acknowledged"
-        SUBJECTS = "subjects", "People affected told (Art. 34)"
-        ART34_EXCEPTION = "art34_exception", "Art. 34(3) exception recorded"
-        REMINDER = "reminder", "Clock reminder sent"
-        ESCALATION = "escalation", "Overdue: escalated to Legal"
-        NOTE = "note", "Note"
+        REPORTED = "reported", _("Reported")
+        TRANSITION = "transition", _("State changed")
+        AWARENESS = "awareness", _("Awareness recorded (clock started)")
+        FACTS = "facts", _("Register facts updated")
+        SCOPE = "scope", _("Affected data counted")
+        RISK = "risk", _("Risk assessed")
+        LEGAL_HOLD = "legal_hold", _("Legal hold placed")
+        AUTHORITY = "authority", _("Authority notification")
+        CUSTOMER = "customer", _("Customer notified (processor)")
+        CUSTOMER_ACK = "customer_ack", _("Customer acknowledged")
+        SUBJECTS = "subjects", _("People affected told (Art. 34)")
+        ART34_EXCEPTION = "art34_exception", _("Art. 34(3) exception recorded")
+        REMINDER = "reminder", _("Clock reminder sent")
+        ESCALATION = "escalation", _("Overdue: escalated to Legal")
+        NOTE = "note", _("Note")
 
     incident = models.ForeignKey(
-        Incident, on_delete=models.PROTECT, related_name="events", verbose_name="incident"
+        Incident, on_delete=models.PROTECT, related_name="events", verbose_name=_("incident")
     )
-    kind = models.CharField("what happened", max_length=20, choices=Kind.choices)
-    at = models.DateTimeField("when", default=timezone.now)
+    kind = models.CharField(_("what happened"), max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(_("when"), default=timezone.now)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="by",
-        help_text="Empty when the system or the reporter did it.",
+        verbose_name=_("by"),
+        help_text=_("Empty when the system or the reporter did it."),
     )
-    from_state = models.CharField("from", max_length=20, blank=True)
-    to_state = models.CharField("to", max_length=20, blank=True)
-    note = models.TextField("note", blank=True)
-    data = models.JSONField("details", default=dict, blank=True)
+    from_state = models.CharField(_("from"), max_length=20, blank=True)
+    to_state = models.CharField(_("to"), max_length=20, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = "incident timeline entry"
-        verbose_name_plural = "incident timeline"
+        verbose_name = _("incident timeline entry")
+        verbose_name_plural = _("incident timeline")
         ordering = ["incident_id", "at", "id"]
         indexes = [
             models.Index(fields=["incident", "at"], name="incidents_event_incident_at"),
@@ -248,21 +257,21 @@ class AffectedData(models.Model):
     """One kind of record an incident touches, counted from the data by the scope builder."""
 
     incident = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="affected", verbose_name="incident"
+        Incident, on_delete=models.CASCADE, related_name="affected", verbose_name=_("incident")
     )
     registration = models.CharField(
-        "kind of record", max_length=100, help_text="A registered kind of personal data."
+        _("kind of record"), max_length=100, help_text=_("A registered kind of personal data.")
     )
-    title = models.CharField("records", max_length=200)
-    category = models.CharField("information category", max_length=40)
-    role = models.CharField("the company acts as", max_length=12, choices=Role.choices)
+    title = models.CharField(_("records"), max_length=200)
+    category = models.CharField(_("information category"), max_length=40)
+    role = models.CharField(_("the company acts as"), max_length=12, choices=Role.choices)
     account = models.ForeignKey(
         "subjects.Account",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="incident_scopes",
-        verbose_name="only this account",
+        verbose_name=_("only this account"),
     )
     data_element = models.ForeignKey(
         "inventory.DataElement",
@@ -270,18 +279,18 @@ class AffectedData(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="only this data element",
+        verbose_name=_("only this data element"),
     )
-    window_start = models.DateTimeField("from", null=True, blank=True)
-    window_end = models.DateTimeField("until", null=True, blank=True)
-    records = models.PositiveBigIntegerField("records counted")
-    subjects = models.PositiveBigIntegerField("data subjects counted")
-    accounts = models.JSONField("accounts (customers) concerned", default=list, blank=True)
-    counted_at = models.DateTimeField("counted", default=timezone.now)
+    window_start = models.DateTimeField(_("from"), null=True, blank=True)
+    window_end = models.DateTimeField(_("until"), null=True, blank=True)
+    records = models.PositiveBigIntegerField(_("records counted"))
+    subjects = models.PositiveBigIntegerField(_("data subjects counted"))
+    accounts = models.JSONField(_("accounts (customers) concerned"), default=list, blank=True)
+    counted_at = models.DateTimeField(_("counted"), default=timezone.now)
 
     class Meta:
-        verbose_name = "affected data"
-        verbose_name_plural = "affected data"
+        verbose_name = _("affected data")
+        verbose_name_plural = _("affected data")
         ordering = ["incident_id", "role", "registration", "id"]
         indexes = [
             models.Index(fields=["incident", "role"], name="incidents_affected_role"),
@@ -296,22 +305,22 @@ class ClockReminder(models.Model):
     """A reminder of the 72-hour clock that went out: at most one per incident, mark and clock."""
 
     class Mark(models.TextChoices):
-        H24 = "24h", "24 hours elapsed"
-        H48 = "48h", "48 hours elapsed"
-        H66 = "66h", "66 hours elapsed (6 left)"
-        OVERDUE = "overdue", "Overdue"
+        H24 = "24h", _("24 hours elapsed")
+        H48 = "48h", _("48 hours elapsed")
+        H66 = "66h", _("66 hours elapsed (6 left)")
+        OVERDUE = "overdue", _("Overdue")
 
     incident = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="reminders", verbose_name="incident"
+        Incident, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("incident")
     )
-    mark = models.CharField("reminder", max_length=10, choices=Mark.choices)
-    deadline = models.DateTimeField("deadline it was about")
-    recipients = models.JSONField("sent to (staff)", default=list)
-    sent_at = models.DateTimeField("sent", default=timezone.now)
+    mark = models.CharField(_("reminder"), max_length=10, choices=Mark.choices)
+    deadline = models.DateTimeField(_("deadline it was about"))
+    recipients = models.JSONField(_("sent to (staff)"), default=list)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
 
     class Meta:
-        verbose_name = "clock reminder"
-        verbose_name_plural = "clock reminders"
+        verbose_name = _("clock reminder")
+        verbose_name_plural = _("clock reminders")
         ordering = ["-sent_at", "-id"]
         indexes = [models.Index(fields=["mark"], name="incidents_reminder_mark")]
         constraints = [

@@ -2,43 +2,46 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SecurityTxt(models.Model):
     """The published security.txt. Its `Expires` is renewed by beat while the text is reviewed."""
 
     contact = models.TextField(
-        "contact",
-        help_text="One URI a line (mailto:, https:); the report page comes first.",
+        _("contact"),
+        help_text=_("One URI a line (mailto:, https:); the report page comes first."),
     )
-    policy_url = models.URLField("policy", help_text="Where the security policy is published.")
+    policy_url = models.URLField(
+        _("policy"), help_text=_("Where the security policy is published.")
+    )
     preferred_languages = models.CharField(
-        "preferred languages", max_length=100, default="en, bg", help_text="RFC 5646 tags."
+        _("preferred languages"), max_length=100, default="en, bg", help_text=_("RFC 5646 tags.")
     )
-    canonical_url = models.URLField("canonical address of this file")
-    expires_at = models.DateTimeField("expires")
+    canonical_url = models.URLField(_("canonical address of this file"))
+    expires_at = models.DateTimeField(_("expires"))
     auto_renew = models.BooleanField(
-        "renew automatically",
+        _("renew automatically"),
         default=True,
-        help_text="Beat moves the expiry forward while the text was reviewed within a year.",
+        help_text=_("Beat moves the expiry forward while the text was reviewed within a year."),
     )
-    reviewed_at = models.DateTimeField("last reviewed by Legal")
+    reviewed_at = models.DateTimeField(_("last reviewed by Legal"))
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="reviewed by",
+        verbose_name=_("reviewed by"),
     )
     expiry_warned_for = models.DateTimeField(
-        "Legal warned about the expiry of", null=True, blank=True, editable=False
+        _("Legal warned about the expiry of"), null=True, blank=True, editable=False
     )
-    updated_at = models.DateTimeField("last changed", auto_now=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
-        verbose_name = "security.txt"
-        verbose_name_plural = "security.txt"
+        verbose_name = _("security.txt")
+        verbose_name_plural = _("security.txt")
         ordering = ["id"]
 
     def __str__(self) -> str:

@@ -3,6 +3,7 @@ who provides it, why, for how long. The public cookie declaration is generated f
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .record import ProcessingActivity, Purpose
 from .vendors import Vendor
@@ -14,19 +15,22 @@ class DigitalProperty(models.Model):
     """A site or application the policy covers (www.infoserv.eu, the Mobile Application ...)."""
 
     class Kind(models.TextChoices):
-        SITE = "site", "Web site"
-        APP = "app", "Application"
+        SITE = "site", _("Web site")
+        APP = "app", _("Application")
 
-    code = models.SlugField("code", max_length=60, unique=True)
-    name = models.CharField("name", max_length=200, unique=True)
-    kind = models.CharField("kind", max_length=10, choices=Kind.choices, db_index=True)
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, db_index=True)
     domain = models.CharField(
-        "domain", max_length=200, blank=True, help_text="For a web site, e.g. www.infoserv.eu."
+        _("domain"),
+        max_length=200,
+        blank=True,
+        help_text=_("For a web site, e.g. www.infoserv.eu."),
     )
 
     class Meta:
-        verbose_name = "site or application"
-        verbose_name_plural = "sites and applications"
+        verbose_name = _("site or application")
+        verbose_name_plural = _("sites and applications")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -37,64 +41,67 @@ class TrackingIdentifier(models.Model):
     """One cookie or other tracking identifier, as the cookie declaration lists it."""
 
     class Kind(models.TextChoices):
-        COOKIE = "cookie", "Cookie"
-        LOCAL_STORAGE = "local_storage", "Local storage"
-        PIXEL = "pixel", "Pixel or tag"
-        SDK = "sdk", "Application SDK identifier"
+        COOKIE = "cookie", _("Cookie")
+        LOCAL_STORAGE = "local_storage", _("Local storage")
+        PIXEL = "pixel", _("Pixel or tag")
+        SDK = "sdk", _("Application SDK identifier")
 
     class PurposeCategory(models.TextChoices):
-        STRICTLY_NECESSARY = "strictly_necessary", "Strictly necessary"
-        FUNCTIONAL = "functional", "Functional (preferences)"
-        ANALYTICS = "analytics", "Analytics (performance)"
-        ADVERTISING = "advertising", "Advertising and re-targeting"
+        STRICTLY_NECESSARY = "strictly_necessary", _("Strictly necessary")
+        FUNCTIONAL = "functional", _("Functional (preferences)")
+        ANALYTICS = "analytics", _("Analytics (performance)")
+        ADVERTISING = "advertising", _("Advertising and re-targeting")
 
     class Party(models.TextChoices):
-        FIRST = "first", "First party (set by us)"
-        THIRD = "third", "Third party (set by a provider)"
+        FIRST = "first", _("First party (set by us)")
+        THIRD = "third", _("Third party (set by a provider)")
 
     digital_property = models.ForeignKey(
         DigitalProperty,
         on_delete=models.PROTECT,
         related_name="identifiers",
-        verbose_name="site or application",
+        verbose_name=_("site or application"),
     )
-    name = models.CharField("cookie or identifier name", max_length=200)
-    kind = models.CharField("kind", max_length=20, choices=Kind.choices, default=Kind.COOKIE)
+    name = models.CharField(_("cookie or identifier name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COOKIE)
     provider = models.ForeignKey(
         Vendor,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="identifiers",
-        verbose_name="provider",
-        help_text="The vendor who sets or reads it; empty when we set it ourselves.",
+        verbose_name=_("provider"),
+        help_text=_("The vendor who sets or reads it; empty when we set it ourselves."),
     )
     purpose_category = models.CharField(
-        "purpose", max_length=20, choices=PurposeCategory.choices, db_index=True
+        _("purpose"), max_length=20, choices=PurposeCategory.choices, db_index=True
     )
     party = models.CharField(
-        "first or third party", max_length=10, choices=Party.choices, db_index=True
+        _("first or third party"), max_length=10, choices=Party.choices, db_index=True
     )
     duration = models.CharField(
-        "duration",
+        _("duration"),
         max_length=100,
-        help_text="As the declaration shows it, e.g. 'until the browser closes', '13 months'.",
+        help_text=_("As the declaration shows it, e.g. 'until the browser closes', '13 months'."),
     )
     activity = models.ForeignKey(
         ProcessingActivity,
         on_delete=models.PROTECT,
         related_name="tracking_identifiers",
-        verbose_name="processing activity served",
+        verbose_name=_("processing activity served"),
     )
-    description = models.TextField("what it does", blank=True)
+    description = models.TextField(_("what it does"), blank=True)
     is_active = models.BooleanField(
-        "in use", default=True, db_index=True, help_text="Only identifiers in use are declared."
+        _("in use"),
+        default=True,
+        db_index=True,
+        help_text=_("Only identifiers in use are declared."),
     )
-    updated_at = models.DateTimeField("last changed", auto_now=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
-        verbose_name = "cookie or tracking identifier"
-        verbose_name_plural = "cookies and tracking identifiers"
+        verbose_name = _("cookie or tracking identifier")
+        verbose_name_plural = _("cookies and tracking identifiers")
         ordering = ["digital_property__name", "purpose_category", "name"]
         constraints = [
             models.UniqueConstraint(

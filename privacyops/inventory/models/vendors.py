@@ -4,6 +4,7 @@ where their data goes (Chapter V, Art. 44-49)."""
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .. import transfers
 from .record import DataElement, ProcessingActivity, RecipientCategory
@@ -17,38 +18,42 @@ class AdequacyDecision(models.Model):
     """A Commission decision that a country, territory or framework protects data adequately
     (Art. 45). Reference data: Legal keeps it current as decisions are adopted or struck down."""
 
-    code = models.SlugField("code", max_length=60, unique=True)
+    code = models.SlugField(_("code"), max_length=60, unique=True)
     country = models.CharField(
-        "country (ISO code)",
+        _("country (ISO code)"),
         max_length=2,
         validators=[country_code],
         db_index=True,
-        help_text="Two capital letters, e.g. JP for Japan, US for the United States.",
+        help_text=_("Two capital letters, e.g. JP for Japan, US for the United States."),
     )
-    name = models.CharField("country, territory or framework", max_length=200)
+    name = models.CharField(_("country, territory or framework"), max_length=200)
     scope = models.CharField(
-        "scope",
+        _("scope"),
         max_length=300,
         blank=True,
-        help_text="Whom the decision covers when not the whole country, e.g. 'organisations "
-        "certified under the EU-US Data Privacy Framework'.",
+        help_text=_(
+            "Whom the decision covers when not the whole country, e.g. 'organisations "
+            "certified under the EU-US Data Privacy Framework'."
+        ),
     )
     decision = models.CharField(
-        "decision", max_length=200, help_text="The Commission decision, e.g. (EU) 2019/419."
+        _("decision"), max_length=200, help_text=_("The Commission decision, e.g. (EU) 2019/419.")
     )
-    adopted_on = models.DateField("adopted on", null=True, blank=True)
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
     in_force = models.BooleanField(
-        "in force",
+        _("in force"),
         default=True,
         db_index=True,
-        help_text="Untick when the decision is repealed or annulled: transfers relying on it "
-        "are then refused until another mechanism is recorded.",
+        help_text=_(
+            "Untick when the decision is repealed or annulled: transfers relying on it "
+            "are then refused until another mechanism is recorded."
+        ),
     )
-    note = models.TextField("note", blank=True)
+    note = models.TextField(_("note"), blank=True)
 
     class Meta:
-        verbose_name = "adequacy decision"
-        verbose_name_plural = "adequacy decisions (Art. 45)"
+        verbose_name = _("adequacy decision")
+        verbose_name_plural = _("adequacy decisions (Art. 45)")
         ordering = ["name"]
         indexes = [models.Index(fields=["name"], name="inventory_adequacy_name")]
 
@@ -69,82 +74,89 @@ class Vendor(models.Model):
         RecipientCategory,
         on_delete=models.PROTECT,
         related_name="vendors",
-        verbose_name="recipient category",
+        verbose_name=_("recipient category"),
     )
-    name = models.CharField("name", max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
     service = models.CharField(
-        "service provided", max_length=300, help_text="What they do for us, e.g. 'cloud hosting'."
+        _("service provided"),
+        max_length=300,
+        help_text=_("What they do for us, e.g. 'cloud hosting'."),
     )
     contact = models.TextField(
-        "privacy contact",
+        _("privacy contact"),
         blank=True,
-        help_text="The vendor's privacy or legal address (a role address, not a named person).",
+        help_text=_("The vendor's privacy or legal address (a role address, not a named person)."),
     )
     country = models.CharField(
-        "country the data goes to",
+        _("country the data goes to"),
         max_length=2,
         blank=True,
         validators=[country_code],
         db_index=True,
-        help_text="Where the vendor processes or accesses the data (ISO code, e.g. DE, US). "
-        "Outside the EEA a transfer mechanism is required.",
+        help_text=_(
+            "Where the vendor processes or accesses the data (ISO code, e.g. DE, US). "
+            "Outside the EEA a transfer mechanism is required."
+        ),
     )
     data_elements = models.ManyToManyField(
-        DataElement, related_name="vendors", verbose_name="data elements received", blank=True
+        DataElement, related_name="vendors", verbose_name=_("data elements received"), blank=True
     )
     activities = models.ManyToManyField(
         ProcessingActivity,
         related_name="vendors",
-        verbose_name="processing activities served",
+        verbose_name=_("processing activities served"),
         blank=True,
     )
     is_sub_processor = models.BooleanField(
-        "sub-processor",
+        _("sub-processor"),
         default=False,
         db_index=True,
-        help_text="Processes Customer-Generated Data on our behalf while we act as processor "
-        "(Art. 28(2), (4)): customers must be told of it.",
+        help_text=_(
+            "Processes Customer-Generated Data on our behalf while we act as processor "
+            "(Art. 28(2), (4)): customers must be told of it."
+        ),
     )
     listed_publicly = models.BooleanField(
-        "shown on the public sub-processor page",
+        _("shown on the public sub-processor page"),
         default=False,
         db_index=True,
-        help_text="Legal ticks this once the vendor may be named publicly at "
-        "/privacy/sub-processors/.",
+        help_text=_(
+            "Legal ticks this once the vendor may be named publicly at /privacy/sub-processors/."
+        ),
     )
     # The data processing agreement (Art. 28(3)). The file lives under PRIVATE_STORAGE_ROOT and
     # is served only through the admin, to staff who may view vendors.
-    dpa_signed_on = models.DateField("agreement signed on", null=True, blank=True)
+    dpa_signed_on = models.DateField(_("agreement signed on"), null=True, blank=True)
     dpa_stored_as = models.CharField(
-        "agreement stored as",
+        _("agreement stored as"),
         max_length=200,
         blank=True,
         editable=False,
-        help_text="File name under the private storage folder (not reachable by URL).",
+        help_text=_("File name under the private storage folder (not reachable by URL)."),
     )
-    dpa_filename = models.CharField("agreement file name", max_length=200, blank=True)
-    dpa_sha256 = models.CharField("SHA-256 of the agreement", max_length=64, blank=True)
+    dpa_filename = models.CharField(_("agreement file name"), max_length=200, blank=True)
+    dpa_sha256 = models.CharField(_("SHA-256 of the agreement"), max_length=64, blank=True)
     dpa_next_review_on = models.DateField(
-        "next review of the agreement",
+        _("next review of the agreement"),
         null=True,
         blank=True,
         db_index=True,
-        help_text="Legal is reminded ahead of this day by the scheduled job.",
+        help_text=_("Legal is reminded ahead of this day by the scheduled job."),
     )
     review_reminded_for = models.DateField(
-        "reminder sent for the review of",
+        _("reminder sent for the review of"),
         null=True,
         blank=True,
         editable=False,
-        help_text="The review date Legal was last reminded of: one reminder per review date.",
+        help_text=_("The review date Legal was last reminded of: one reminder per review date."),
     )
     transfer_mechanism = models.CharField(
-        "transfer mechanism",
+        _("transfer mechanism"),
         max_length=20,
         choices=TransferMechanism.choices,
         blank=True,
         db_index=True,
-        help_text="Empty inside the EEA; required outside it (Art. 44-49).",
+        help_text=_("Empty inside the EEA; required outside it (Art. 44-49)."),
     )
     adequacy_decision = models.ForeignKey(
         AdequacyDecision,
@@ -152,38 +164,38 @@ class Vendor(models.Model):
         null=True,
         blank=True,
         related_name="vendors",
-        verbose_name="adequacy decision relied on",
+        verbose_name=_("adequacy decision relied on"),
     )
     scc_module = models.CharField(
-        "module of the standard contractual clauses",
+        _("module of the standard contractual clauses"),
         max_length=1,
         choices=list(transfers.SCC_MODULES.items()),
         blank=True,
     )
     bcr_reference = models.CharField(
-        "binding corporate rules approval",
+        _("binding corporate rules approval"),
         max_length=300,
         blank=True,
-        help_text="The approving lead authority and its decision.",
+        help_text=_("The approving lead authority and its decision."),
     )
     derogation = models.CharField(
-        "Art. 49 derogation",
+        _("Art. 49 derogation"),
         max_length=12,
         choices=list(transfers.DEROGATIONS.items()),
         blank=True,
     )
-    derogation_reason = models.TextField("why the derogation applies", blank=True)
+    derogation_reason = models.TextField(_("why the derogation applies"), blank=True)
     supplementary_measures = models.TextField(
-        "supplementary measures",
+        _("supplementary measures"),
         blank=True,
-        help_text="Encryption, pseudonymisation and the transfer impact assessment's outcome.",
+        help_text=_("Encryption, pseudonymisation and the transfer impact assessment's outcome."),
     )
-    description = models.TextField("notes", blank=True)
-    updated_at = models.DateTimeField("last changed", auto_now=True)
+    description = models.TextField(_("notes"), blank=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
-        verbose_name = "vendor or processor"
-        verbose_name_plural = "vendors and processors (Art. 28)"
+        verbose_name = _("vendor or processor")
+        verbose_name_plural = _("vendors and processors (Art. 28)")
         ordering = ["name"]
         indexes = [models.Index(fields=["service"], name="inventory_vendor_service")]
 

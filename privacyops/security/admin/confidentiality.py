@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from privacyops.core.admin_mixins import ServiceCreatesObjectMixin, SpreadsheetExportMixin
 
@@ -49,7 +50,7 @@ class UndertakingVersionAdmin(EvidenceAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(accepted=Count("acceptances"))
 
-    @admin.display(description="accepted by (staff)", ordering="accepted")
+    @admin.display(description=_("accepted by (staff)"), ordering="accepted")
     def accepted_by(self, obj) -> int:
         return obj.accepted
 

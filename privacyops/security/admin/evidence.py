@@ -2,6 +2,7 @@ from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -47,15 +48,15 @@ class StaffMemberAdmin(ReadOnlyRecordAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(is_staff=True).prefetch_related("groups")
 
-    @admin.display(description="name")
+    @admin.display(description=_("name"))
     def full_name(self, obj):
         return obj.get_full_name()
 
-    @admin.display(description="roles")
+    @admin.display(description=_("roles"))
     def roles(self, obj):
         return ", ".join(group.name for group in obj.groups.all())
 
-    @admin.display(description="second factor", boolean=True)
+    @admin.display(description=_("second factor"), boolean=True)
     def second_factor(self, obj):
         return selectors.has_second_factor(obj)
 
@@ -63,7 +64,7 @@ class StaffMemberAdmin(ReadOnlyRecordAdmin):
         return request.user.has_perm("security.reset_second_factor")
 
     @admin.action(
-        description="Reset second factor (lost phone: they enrol again at next sign-in)",
+        description=_("Reset second factor (lost phone: they enrol again at next sign-in)"),
         permissions=["reset_second_factor"],
     )
     def reset_second_factor(self, request, queryset):
@@ -85,7 +86,7 @@ class LockoutAdmin(ReadOnlyRecordAdmin):
     def has_release_lockout_permission(self, request):
         return request.user.has_perm("security.release_lockout")
 
-    @admin.action(description="Release lockout (logged)", permissions=["release_lockout"])
+    @admin.action(description=_("Release lockout (logged)"), permissions=["release_lockout"])
     def release(self, request, queryset):
         for attempt in queryset:
             services.lockout_release(attempt=attempt, by=request.user, request=request)
@@ -99,7 +100,7 @@ class AccessLogEntryAdmin(AccessLoggedAdminMixin, SpreadsheetExportMixin, ReadOn
     search_fields = ("username", "subject_repr", "object_repr")
     date_hierarchy = "occurred_at"
 
-    @admin.display(description="data subject", ordering="subject_repr")
+    @admin.display(description=_("data subject"), ordering="subject_repr")
     def subject_link(self, obj):
         if obj.subject_id is None:
             return "—"

@@ -9,23 +9,24 @@ username is copied, so that deleting a staff account never rewrites history.
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class LoginAttempt(models.Model):
     """One attempt to sign in to the back office ("Identity Confirmation" in the policy)."""
 
     class Outcome(models.TextChoices):
-        PASSWORD_ACCEPTED = "password_accepted", "password accepted (second factor pending)"
-        PASSWORD_REFUSED = "password_refused", "wrong username or password"
-        SECOND_FACTOR_ACCEPTED = "second_factor_accepted", "signed in (second factor accepted)"
-        SECOND_FACTOR_REFUSED = "second_factor_refused", "second factor refused"
-        LOCKED_OUT = "locked_out", "locked out after repeated failures"
-        SIGNED_OUT = "signed_out", "signed out"
+        PASSWORD_ACCEPTED = "password_accepted", _("password accepted (second factor pending)")
+        PASSWORD_REFUSED = "password_refused", _("wrong username or password")
+        SECOND_FACTOR_ACCEPTED = "second_factor_accepted", _("signed in (second factor accepted)")
+        SECOND_FACTOR_REFUSED = "second_factor_refused", _("second factor refused")
+        LOCKED_OUT = "locked_out", _("locked out after repeated failures")
+        SIGNED_OUT = "signed_out", _("signed out")
 
-    occurred_at = models.DateTimeField("when", auto_now_add=True, db_index=True)
+    occurred_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     outcome = models.CharField(max_length=32, choices=Outcome.choices, db_index=True)
     username = models.CharField(
-        "username given", max_length=150, blank=True, db_index=True, help_text="As typed."
+        _("username given"), max_length=150, blank=True, db_index=True, help_text=_("As typed.")
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -33,16 +34,16 @@ class LoginAttempt(models.Model):
         null=True,
         blank=True,
         related_name="login_attempts",
-        verbose_name="staff member",
+        verbose_name=_("staff member"),
     )
-    ip = models.GenericIPAddressField("IP address", null=True, blank=True, db_index=True)
-    user_agent = models.CharField("browser (user agent)", max_length=500, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True, db_index=True)
+    user_agent = models.CharField(_("browser (user agent)"), max_length=500, blank=True)
     detail = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
-        verbose_name = "login attempt"
-        verbose_name_plural = "login history"
+        verbose_name = _("login attempt")
+        verbose_name_plural = _("login history")
 
     def __str__(self) -> str:
         when = f"{self.occurred_at:%Y-%m-%d %H:%M}"
@@ -53,20 +54,23 @@ class SecurityEvent(models.Model):
     """A change to how someone signs in: enrolment, a recovery code used, a reset, an unlock."""
 
     class Kind(models.TextChoices):
-        DEVICE_ENROLLED = "device_enrolled", "authenticator app enrolled"
-        RECOVERY_CODES_ISSUED = "recovery_codes_issued", "recovery codes issued"
-        RECOVERY_CODE_USED = "recovery_code_used", "recovery code used"
-        SECOND_FACTOR_RESET = "second_factor_reset", "second factor reset by Legal"
-        LOCKOUT_RELEASED = "lockout_released", "lockout released"
-        UNDERTAKING_PUBLISHED = "undertaking_published", "confidentiality undertaking published"
+        DEVICE_ENROLLED = "device_enrolled", _("authenticator app enrolled")
+        RECOVERY_CODES_ISSUED = "recovery_codes_issued", _("recovery codes issued")
+        RECOVERY_CODE_USED = "recovery_code_used", _("recovery code used")
+        SECOND_FACTOR_RESET = "second_factor_reset", _("second factor reset by Legal")
+        LOCKOUT_RELEASED = "lockout_released", _("lockout released")
+        UNDERTAKING_PUBLISHED = "undertaking_published", _("confidentiality undertaking published")
         UNDERTAKING_PAPER_RECORDED = (
             "undertaking_paper_recorded",
-            "signed paper confidentiality undertaking recorded",
+            _("signed paper confidentiality undertaking recorded"),
         )
-        TRAINING_RECORDED = "training_recorded", "privacy training recorded"
-        TRAINING_REMINDER_SENT = "training_reminder_sent", "privacy training renewal reminder sent"
+        TRAINING_RECORDED = "training_recorded", _("privacy training recorded")
+        TRAINING_REMINDER_SENT = (
+            "training_reminder_sent",
+            _("privacy training renewal reminder sent"),
+        )
 
-    occurred_at = models.DateTimeField("when", auto_now_add=True, db_index=True)
+    occurred_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=32, choices=Kind.choices, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -74,19 +78,19 @@ class SecurityEvent(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="done by",
+        verbose_name=_("done by"),
     )
-    actor_username = models.CharField("done by (username)", max_length=150, blank=True)
+    actor_username = models.CharField(_("done by (username)"), max_length=150, blank=True)
     target_username = models.CharField(
-        "concerning (username)", max_length=150, blank=True, db_index=True
+        _("concerning (username)"), max_length=150, blank=True, db_index=True
     )
-    ip = models.GenericIPAddressField("IP address", null=True, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
-        verbose_name = "sign-in security event"
-        verbose_name_plural = "sign-in security events"
+        verbose_name = _("sign-in security event")
+        verbose_name_plural = _("sign-in security events")
 
     def __str__(self) -> str:
         by = self.actor_username or "system"
@@ -99,8 +103,8 @@ class StaffMember(get_user_model()):
     class Meta:
         proxy = True
         ordering = ["username"]
-        verbose_name = "staff member's sign-in"
-        verbose_name_plural = "staff sign-in (two-factor)"
+        verbose_name = _("staff member's sign-in")
+        verbose_name_plural = _("staff sign-in (two-factor)")
         permissions = [
             ("reset_second_factor", "Can reset a staff member's second factor"),
             ("release_lockout", "Can release a login lockout"),
@@ -111,12 +115,12 @@ class AccessLogEntry(models.Model):
     """Need-to-know evidence: one look at, or export of, personal data. Append-only."""
 
     class Action(models.TextChoices):
-        VIEWED = "viewed", "viewed"
-        EXPORTED = "exported", "exported"
-        PACKAGE_BUILT = "package_built", "access package built"
-        PACKAGE_DOWNLOADED = "package_downloaded", "access package downloaded"
+        VIEWED = "viewed", _("viewed")
+        EXPORTED = "exported", _("exported")
+        PACKAGE_BUILT = "package_built", _("access package built")
+        PACKAGE_DOWNLOADED = "package_downloaded", _("access package downloaded")
 
-    occurred_at = models.DateTimeField("when", auto_now_add=True, db_index=True)
+    occurred_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.DO_NOTHING,
@@ -124,23 +128,23 @@ class AccessLogEntry(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="who",
+        verbose_name=_("who"),
     )
-    username = models.CharField("who (username)", max_length=150, blank=True, db_index=True)
-    ip = models.GenericIPAddressField("from (IP address)", null=True, blank=True)
-    user_agent = models.CharField("browser (user agent)", max_length=500, blank=True)
+    username = models.CharField(_("who (username)"), max_length=150, blank=True, db_index=True)
+    ip = models.GenericIPAddressField(_("from (IP address)"), null=True, blank=True)
+    user_agent = models.CharField(_("browser (user agent)"), max_length=500, blank=True)
     action = models.CharField(max_length=32, choices=Action.choices, db_index=True)
-    object_type = models.CharField("what (kind of record)", max_length=100, db_index=True)
-    object_id = models.CharField("record id", max_length=64, blank=True)
-    object_repr = models.CharField("what (record)", max_length=300, blank=True)
-    subject_id = models.BigIntegerField("data subject id", null=True, blank=True, db_index=True)
-    subject_repr = models.CharField("data subject", max_length=300, blank=True, db_index=True)
+    object_type = models.CharField(_("what (kind of record)"), max_length=100, db_index=True)
+    object_id = models.CharField(_("record id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("what (record)"), max_length=300, blank=True)
+    subject_id = models.BigIntegerField(_("data subject id"), null=True, blank=True, db_index=True)
+    subject_repr = models.CharField(_("data subject"), max_length=300, blank=True, db_index=True)
     detail = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
-        verbose_name = "access log entry"
-        verbose_name_plural = "access log"
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
         indexes = [
             models.Index(fields=["user", "occurred_at"], name="security_access_user_when"),
             models.Index(fields=["subject_id", "occurred_at"], name="security_access_subj_when"),

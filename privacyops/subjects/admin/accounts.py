@@ -7,6 +7,7 @@ and change only license-holder details, each change recorded by the service.
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from privacyops.core import roles
 from privacyops.core.admin import ReadOnlyRecordAdmin
@@ -35,8 +36,8 @@ class AccountContactOfAccountInline(admin.TabularInline):
     model = AccountContact
     extra = 0
     autocomplete_fields = ("subject",)
-    verbose_name = "customer contact"
-    verbose_name_plural = "customer contacts"
+    verbose_name = _("customer contact")
+    verbose_name_plural = _("customer contacts")
 
 
 class LicenseHolderChangeInline(admin.TabularInline):
@@ -55,7 +56,7 @@ class LicenseHolderChangeInline(admin.TabularInline):
     )
     readonly_fields = fields
     can_delete = False
-    verbose_name_plural = "license-holder change history"
+    verbose_name_plural = _("license-holder change history")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -210,7 +211,7 @@ class LicenseHolderChangeAdmin(AccessLoggedAdminMixin, ReadOnlyRecordAdmin):
             return queryset, False
         return queryset.filter(account__account_number=term), False
 
-    @admin.display(description="before → after")
+    @admin.display(description=_("before → after"))
     def changes(self, change: LicenseHolderChange) -> str:
         return "; ".join(
             f"{name}: {change.old_values.get(name) or '—'} → {value or '—'}"

@@ -11,6 +11,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from privacyops.core.admin import ReadOnlyRecordAdmin
 from privacyops.core.spreadsheets import row_safe
@@ -21,15 +22,17 @@ from ..models import AccessReason, CustomerAccessReport, CustomerDataAccess
 
 class ReasonForm(forms.Form):
     reason = forms.ChoiceField(
-        label="Why you need to see the customer's data",
+        label=_("Why you need to see the customer's data"),
         choices=AccessReason.choices,
         widget=forms.RadioSelect,
     )
     reference = forms.CharField(
-        label="Reference",
+        label=_("Reference"),
         max_length=80,
-        help_text="The support ticket number, or the reference of the order or of the "
-        "customer's instruction.",
+        help_text=_(
+            "The support ticket number, or the reference of the order or of the "
+            "customer's instruction."
+        ),
     )
 
     def stated(self) -> services.StatedReason | None:
@@ -112,7 +115,7 @@ class CustomerDataReasonMixin:
         stated = services.reason_stated(session=request.session, dataset_ids=[obj.pk])
         return {"reason": stated.reason, "reference": stated.reference} if stated else None
 
-    @admin.action(description="Export the selected datasets (CSV), giving the reason")
+    @admin.action(description=_("Export the selected datasets (CSV), giving the reason"))
     def export_datasets(self, request, queryset):
         datasets = list(queryset.select_related("account"))
         form = ReasonForm(request.POST if "reference" in request.POST else None)
@@ -182,12 +185,12 @@ class CustomerAccessReportAdmin(ReadOnlyRecordAdmin):
     )
     actions = ["send_to_customer"]
 
-    @admin.display(description="the report")
+    @admin.display(description=_("the report"))
     def report(self, obj: CustomerAccessReport):
         # Rendered by a template that escapes every value.
         return mark_safe(services.report_render(report=obj, html=True)) if obj else ""  # noqa: S308
 
-    @admin.action(description="Send the selected reports to the customers' license holders")
+    @admin.action(description=_("Send the selected reports to the customers' license holders"))
     def send_to_customer(self, request, queryset):
         sent = 0
         for report in queryset.select_related("account"):

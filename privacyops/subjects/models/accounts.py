@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from privacyops.security.encryption import (
     EncryptedContactCharField,
@@ -22,49 +23,49 @@ class Account(models.Model):
     """A customer company: the license holder of InfoServ services."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
 
-    account_number = models.CharField("account number", max_length=40, unique=True)
-    company_name = models.CharField("company name", max_length=200)
-    registration_number = models.CharField("registration no.", max_length=40, blank=True)
-    vat_number = models.CharField("VAT no.", max_length=40, blank=True)
-    billing_address = EncryptedContactTextField("billing address", blank=True)
+    account_number = models.CharField(_("account number"), max_length=40, unique=True)
+    company_name = models.CharField(_("company name"), max_length=200)
+    registration_number = models.CharField(_("registration no."), max_length=40, blank=True)
+    vat_number = models.CharField(_("VAT no."), max_length=40, blank=True)
+    billing_address = EncryptedContactTextField(_("billing address"), blank=True)
     license_holder = models.ForeignKey(
         DataSubject,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="held_licenses",
-        verbose_name="license-holder contact",
+        verbose_name=_("license-holder contact"),
     )
-    license_holder_email = EncryptedContactEmailField("license-holder e-mail", blank=True)
+    license_holder_email = EncryptedContactEmailField(_("license-holder e-mail"), blank=True)
     license_holder_phone = EncryptedContactCharField(
-        "license-holder telephone", max_length=50, blank=True
+        _("license-holder telephone"), max_length=50, blank=True
     )
     status = models.CharField(
-        "status", max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
     )
-    opened_at = models.DateField("opened", default=datetime.date.today)
-    closed_at = models.DateField("closed", null=True, blank=True, db_index=True)
+    opened_at = models.DateField(_("opened"), default=datetime.date.today)
+    closed_at = models.DateField(_("closed"), null=True, blank=True, db_index=True)
     representatives = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="AccountAssignment",
         related_name="assigned_accounts",
-        verbose_name="account representatives",
+        verbose_name=_("account representatives"),
         blank=True,
     )
     contacts = models.ManyToManyField(
         DataSubject,
         through="AccountContact",
         related_name="accounts",
-        verbose_name="contacts",
+        verbose_name=_("contacts"),
         blank=True,
     )
 
     class Meta:
-        verbose_name = "account (license holder)"
-        verbose_name_plural = "accounts (license holders)"
+        verbose_name = _("account (license holder)")
+        verbose_name_plural = _("accounts (license holders)")
         ordering = ["company_name", "id"]
         indexes = [
             models.Index(fields=["company_name"], name="subjects_account_company"),
@@ -87,19 +88,19 @@ class AccountAssignment(models.Model):
     """Which account representative looks after which account."""
 
     account = models.ForeignKey(
-        Account, on_delete=models.CASCADE, related_name="assignments", verbose_name="account"
+        Account, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("account")
     )
     representative = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="account_assignments",
-        verbose_name="account representative",
+        verbose_name=_("account representative"),
     )
-    assigned_at = models.DateTimeField("assigned", default=timezone.now)
+    assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
 
     class Meta:
-        verbose_name = "account assignment"
-        verbose_name_plural = "account assignments"
+        verbose_name = _("account assignment")
+        verbose_name_plural = _("account assignments")
         # Without it a user sees only the accounts assigned to them (account representatives).
         permissions = [
             ("view_all_accounts", "Can see every account, not only the ones assigned to them")
@@ -119,25 +120,28 @@ class AccountContact(models.Model):
     """A data subject's role at a customer account."""
 
     class Role(models.TextChoices):
-        LICENSE_HOLDER = "license_holder", "License holder"
-        ADMINISTRATOR = "administrator", "Administrator"
-        USER = "user", "User"
-        BILLING = "billing", "Billing contact"
+        LICENSE_HOLDER = "license_holder", _("License holder")
+        ADMINISTRATOR = "administrator", _("Administrator")
+        USER = "user", _("User")
+        BILLING = "billing", _("Billing contact")
 
     account = models.ForeignKey(
-        Account, on_delete=models.CASCADE, related_name="account_contacts", verbose_name="account"
+        Account,
+        on_delete=models.CASCADE,
+        related_name="account_contacts",
+        verbose_name=_("account"),
     )
     subject = models.ForeignKey(
         DataSubject,
         on_delete=models.CASCADE,
         related_name="account_contacts",
-        verbose_name="data subject",
+        verbose_name=_("data subject"),
     )
-    role = models.CharField("role", max_length=20, choices=Role.choices, default=Role.USER)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.USER)
 
     class Meta:
-        verbose_name = "account contact"
-        verbose_name_plural = "account contacts"
+        verbose_name = _("account contact")
+        verbose_name_plural = _("account contacts")
         ordering = ["account_id", "role", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -153,14 +157,14 @@ class LicenseHolderChange(models.Model):
     """Evidence of a change to an account's license-holder details (append-only)."""
 
     class Channel(models.TextChoices):
-        EMAIL = "email", "E-mail"
-        PHONE = "phone", "Telephone"
-        POST = "post", "Postal mail"
-        MEETING = "meeting", "In person"
-        PORTAL = "portal", "Management portal message"
+        EMAIL = "email", _("E-mail")
+        PHONE = "phone", _("Telephone")
+        POST = "post", _("Postal mail")
+        MEETING = "meeting", _("In person")
+        PORTAL = "portal", _("Management portal message")
 
     account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, related_name="license_changes", verbose_name="account"
+        Account, on_delete=models.PROTECT, related_name="license_changes", verbose_name=_("account")
     )
     requested_by = models.ForeignKey(
         DataSubject,
@@ -168,24 +172,24 @@ class LicenseHolderChange(models.Model):
         null=True,
         blank=True,
         related_name="license_change_requests",
-        verbose_name="requested by (customer contact)",
+        verbose_name=_("requested by (customer contact)"),
     )
-    channel = models.CharField("received by", max_length=10, choices=Channel.choices)
+    channel = models.CharField(_("received by"), max_length=10, choices=Channel.choices)
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="license_changes_made",
-        verbose_name="changed by",
+        verbose_name=_("changed by"),
     )
-    changed_at = models.DateTimeField("changed", default=timezone.now, db_index=True)
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now, db_index=True)
     # Encrypted at rest: the before and after are license-holder e-mails and telephones.
-    old_values = EncryptedJSONDocumentField("before")
-    new_values = EncryptedJSONDocumentField("after")
-    note = models.TextField("note", blank=True)
+    old_values = EncryptedJSONDocumentField(_("before"))
+    new_values = EncryptedJSONDocumentField(_("after"))
+    note = models.TextField(_("note"), blank=True)
 
     class Meta:
-        verbose_name = "license-holder change"
-        verbose_name_plural = "license-holder changes"
+        verbose_name = _("license-holder change")
+        verbose_name_plural = _("license-holder changes")
         ordering = ["-changed_at", "-id"]
         indexes = [
             models.Index(fields=["account", "-changed_at"], name="subjects_lhchange_account"),

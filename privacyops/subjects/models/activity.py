@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .accounts import Account
 from .people import DataSubject
@@ -11,49 +12,51 @@ class ActivityEvent(models.Model):
     """Other Information: one automatically collected usage event (the high-volume table)."""
 
     class EventKind(models.TextChoices):
-        PAGE_VIEW = "page_view", "Page view"
-        LOGIN = "login", "Login"
-        LOGIN_FAILED = "login_failed", "Failed login"
-        APP_USE = "app_use", "Application use"
-        API = "api", "API call"
+        PAGE_VIEW = "page_view", _("Page view")
+        LOGIN = "login", _("Login")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        APP_USE = "app_use", _("Application use")
+        API = "api", _("API call")
 
-    occurred_at = models.DateTimeField("occurred")
+    occurred_at = models.DateTimeField(_("occurred"))
     event_kind = models.CharField(
-        "event",
+        _("event"),
         max_length=20,
         choices=EventKind.choices,
         default=EventKind.PAGE_VIEW,
         db_default=EventKind.PAGE_VIEW,
     )
-    ip = models.GenericIPAddressField("IP address", null=True, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(
-        "user agent", max_length=500, blank=True, default="", db_default=""
+        _("user agent"), max_length=500, blank=True, default="", db_default=""
     )
-    browser = models.CharField("browser", max_length=60, blank=True, default="", db_default="")
+    browser = models.CharField(_("browser"), max_length=60, blank=True, default="", db_default="")
     operating_system = models.CharField(
-        "operating system", max_length=60, blank=True, default="", db_default=""
+        _("operating system"), max_length=60, blank=True, default="", db_default=""
     )
-    page = models.CharField("page viewed", max_length=500, blank=True, default="", db_default="")
+    page = models.CharField(_("page viewed"), max_length=500, blank=True, default="", db_default="")
     referrer = models.CharField(
-        "referring URL", max_length=500, blank=True, default="", db_default=""
+        _("referring URL"), max_length=500, blank=True, default="", db_default=""
     )
     login = models.CharField(
-        "login account name", max_length=150, blank=True, default="", db_default=""
+        _("login account name"), max_length=150, blank=True, default="", db_default=""
     )
-    email = models.CharField("e-mail given", max_length=254, blank=True, default="", db_default="")
+    email = models.CharField(
+        _("e-mail given"), max_length=254, blank=True, default="", db_default=""
+    )
     subject = models.ForeignKey(
         DataSubject,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="activity_events",
-        verbose_name="data subject",
+        verbose_name=_("data subject"),
         db_index=False,  # covered by the (subject, occurred_at) index
     )
 
     class Meta:
-        verbose_name = "activity event (Other Information)"
-        verbose_name_plural = "activity events (Other Information)"
+        verbose_name = _("activity event (Other Information)")
+        verbose_name_plural = _("activity events (Other Information)")
         ordering = ["-occurred_at", "-id"]
         indexes = [
             models.Index(fields=["subject", "occurred_at"], name="subjects_event_subject_time"),
@@ -71,23 +74,23 @@ class CustomerDataset(models.Model):
     """Customer-Generated Data hosted for an account: the customer is the controller."""
 
     account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, related_name="datasets", verbose_name="account"
+        Account, on_delete=models.PROTECT, related_name="datasets", verbose_name=_("account")
     )
-    name = models.CharField("dataset", max_length=200)
-    contents = models.TextField("what it holds")
-    location = models.CharField("where it lives", max_length=300)
-    approximate_records = models.PositiveIntegerField("approximate records", default=0)
+    name = models.CharField(_("dataset"), max_length=200)
+    contents = models.TextField(_("what it holds"))
+    location = models.CharField(_("where it lives"), max_length=300)
+    approximate_records = models.PositiveIntegerField(_("approximate records"), default=0)
     subjects = models.ManyToManyField(
         DataSubject,
         related_name="hosted_in_datasets",
-        verbose_name="known data subjects in it",
+        verbose_name=_("known data subjects in it"),
         blank=True,
     )
-    created_at = models.DateTimeField("created", default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
-        verbose_name = "customer dataset (Customer-Generated Data)"
-        verbose_name_plural = "customer datasets (Customer-Generated Data)"
+        verbose_name = _("customer dataset (Customer-Generated Data)")
+        verbose_name_plural = _("customer datasets (Customer-Generated Data)")
         ordering = ["account_id", "name"]
         constraints = [
             models.UniqueConstraint(fields=["account", "name"], name="subjects_dataset_unique")

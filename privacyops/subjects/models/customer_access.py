@@ -4,6 +4,7 @@ Customer-Generated Data: "we will not review, share ... except ...")."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .accounts import Account
 from .activity import CustomerDataset
@@ -12,52 +13,52 @@ from .activity import CustomerDataset
 class AccessReason(models.TextChoices):
     """The exceptions the policy names: the only reasons staff may look at a customer's data."""
 
-    SUPPORT_TICKET = "support_ticket", "A support ticket the customer opened"
-    LEGAL_OBLIGATION = "legal_obligation", "A legal obligation (court order, authority)"
-    CUSTOMER_INSTRUCTION = "customer_instruction", "The customer's written instruction"
+    SUPPORT_TICKET = "support_ticket", _("A support ticket the customer opened")
+    LEGAL_OBLIGATION = "legal_obligation", _("A legal obligation (court order, authority)")
+    CUSTOMER_INSTRUCTION = "customer_instruction", _("The customer's written instruction")
 
 
 class CustomerDataAccess(models.Model):
     """One look at (or export of) a customer dataset, with the reason given at the time."""
 
     class Action(models.TextChoices):
-        VIEWED = "viewed", "Viewed"
-        EXPORTED = "exported", "Exported"
+        VIEWED = "viewed", _("Viewed")
+        EXPORTED = "exported", _("Exported")
 
     dataset = models.ForeignKey(
         CustomerDataset,
         on_delete=models.PROTECT,
         related_name="staff_accesses",
-        verbose_name="dataset",
+        verbose_name=_("dataset"),
     )
     # Kept beside the dataset so the customer's monthly report is one indexed range read.
     account = models.ForeignKey(
         Account,
         on_delete=models.PROTECT,
         related_name="customer_data_accesses",
-        verbose_name="customer (account)",
+        verbose_name=_("customer (account)"),
     )
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name="staff member",
+        verbose_name=_("staff member"),
     )
     staff_name = models.CharField(
-        "staff member's name", max_length=150, help_text="As the customer's report shows it."
+        _("staff member's name"), max_length=150, help_text=_("As the customer's report shows it.")
     )
-    at = models.DateTimeField("when", default=timezone.now)
-    action = models.CharField("what", max_length=10, choices=Action.choices)
-    reason = models.CharField("reason", max_length=30, choices=AccessReason.choices)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    action = models.CharField(_("what"), max_length=10, choices=Action.choices)
+    reason = models.CharField(_("reason"), max_length=30, choices=AccessReason.choices)
     reference = models.CharField(
-        "reference",
+        _("reference"),
         max_length=80,
-        help_text="The ticket number, the order's or the instruction's reference.",
+        help_text=_("The ticket number, the order's or the instruction's reference."),
     )
 
     class Meta:
-        verbose_name = "staff access to customer data"
-        verbose_name_plural = "staff accesses to customer data"
+        verbose_name = _("staff access to customer data")
+        verbose_name_plural = _("staff accesses to customer data")
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["account", "at"], name="subjects_cgd_access_account"),
@@ -83,25 +84,25 @@ class CustomerAccessReport(models.Model):
         Account,
         on_delete=models.PROTECT,
         related_name="customer_access_reports",
-        verbose_name="customer (account)",
+        verbose_name=_("customer (account)"),
     )
-    month = models.DateField("month", help_text="The first day of the month reported on.")
-    accesses = models.PositiveIntegerField("staff accesses in the month", default=0)
-    prepared_at = models.DateTimeField("prepared", default=timezone.now)
-    sent_at = models.DateTimeField("sent to the customer", null=True, blank=True)
+    month = models.DateField(_("month"), help_text=_("The first day of the month reported on."))
+    accesses = models.PositiveIntegerField(_("staff accesses in the month"), default=0)
+    prepared_at = models.DateTimeField(_("prepared"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent to the customer"), null=True, blank=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="sent by",
+        verbose_name=_("sent by"),
     )
-    sent_to = models.PositiveIntegerField("addresses sent to", default=0)
+    sent_to = models.PositiveIntegerField(_("addresses sent to"), default=0)
 
     class Meta:
-        verbose_name = "customer data access report"
-        verbose_name_plural = "customer data access reports"
+        verbose_name = _("customer data access report")
+        verbose_name_plural = _("customer data access reports")
         permissions = [("send_access_report", "Can send the report to the customer")]
         ordering = ["-month", "account_id"]
         constraints = [

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from privacyops.core.erasure import masked
 from privacyops.security.encryption import (
@@ -20,10 +21,10 @@ ADULT_AGE = 18  # the policy: "not intended for children under the age of 18"
 
 
 class AgeBand(models.TextChoices):
-    UNKNOWN = "", "Not declared"
-    UNDER_16 = "under_16", "Under 16"
-    AGE_16_17 = "16_17", "16 or 17"
-    ADULT = "18_plus", "18 or over"
+    UNKNOWN = "", _("Not declared")
+    UNDER_16 = "under_16", _("Under 16")
+    AGE_16_17 = "16_17", _("16 or 17")
+    ADULT = "18_plus", _("18 or over")
 
 
 MINOR_AGE_BANDS = (AgeBand.UNDER_16, AgeBand.AGE_16_17)
@@ -55,60 +56,62 @@ class DataSubject(models.Model):
     """A natural person the company holds personal data about."""
 
     class Kind(models.TextChoices):
-        VISITOR = "visitor", "Visitor"
-        LEAD = "lead", "Lead"
-        TRIAL_USER = "trial_user", "Trial user"
-        CUSTOMER_CONTACT = "customer_contact", "Customer contact"
-        NEWSLETTER_SUBSCRIBER = "newsletter_subscriber", "Newsletter subscriber"
-        CUSTOMER_END_USER = "customer_end_user", "Customer's end user"
+        VISITOR = "visitor", _("Visitor")
+        LEAD = "lead", _("Lead")
+        TRIAL_USER = "trial_user", _("Trial user")
+        CUSTOMER_CONTACT = "customer_contact", _("Customer contact")
+        NEWSLETTER_SUBSCRIBER = "newsletter_subscriber", _("Newsletter subscriber")
+        CUSTOMER_END_USER = "customer_end_user", _("Customer's end user")
 
-    kind = models.CharField("kind of data subject", max_length=30, choices=Kind.choices)
-    full_name = models.CharField("name", max_length=200, blank=True)
-    title = models.CharField("title", max_length=200, blank=True, help_text="Job title.")
+    kind = models.CharField(_("kind of data subject"), max_length=30, choices=Kind.choices)
+    full_name = models.CharField(_("name"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("Job title."))
     login_name = models.CharField(
-        "login account name",
+        _("login account name"),
         max_length=150,
         null=True,
         blank=True,
         unique=True,
-        help_text="The account name this person logs into the Applications with.",
+        help_text=_("The account name this person logs into the Applications with."),
     )
     # The connected system's own identifier (the CRM's contact id), one per source: how the
     # API's upsert finds the person again and how webhooks name the person to that system.
     external_source = models.CharField(
-        "source system",
+        _("source system"),
         max_length=100,
         blank=True,
-        help_text="The connected system (API client) whose identifier this is, e.g. “CRM”.",
+        help_text=_("The connected system (API client) whose identifier this is, e.g. “CRM”."),
     )
     external_id = models.CharField(
-        "identifier in the source system",
+        _("identifier in the source system"),
         max_length=100,
         blank=True,
-        help_text="The source system's own id of this person (unique per source).",
+        help_text=_("The source system's own id of this person (unique per source)."),
     )
-    birth_date = models.DateField("declared birth date", null=True, blank=True)
+    birth_date = models.DateField(_("declared birth date"), null=True, blank=True)
     age_band = models.CharField(
-        "declared age band", max_length=10, choices=AgeBand.choices, blank=True
+        _("declared age band"), max_length=10, choices=AgeBand.choices, blank=True
     )
-    created_at = models.DateTimeField("first recorded", default=timezone.now)
-    last_activity_at = models.DateTimeField("last activity", null=True, blank=True)
+    created_at = models.DateTimeField(_("first recorded"), default=timezone.now)
+    last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
     erased_at = models.DateTimeField(
-        "erased",
+        _("erased"),
         null=True,
         blank=True,
-        help_text="Set when the subject's personal data was erased; the row stays as a tombstone.",
+        help_text=_(
+            "Set when the subject's personal data was erased; the row stays as a tombstone."
+        ),
     )
     processing_restricted_at = models.DateTimeField(
-        "processing restricted since",
+        _("processing restricted since"),
         null=True,
         blank=True,
-        help_text="GDPR Art. 18: while set, the data is only stored; jobs and exports skip it.",
+        help_text=_("GDPR Art. 18: while set, the data is only stored; jobs and exports skip it."),
     )
 
     class Meta:
-        verbose_name = "data subject"
-        verbose_name_plural = "data subjects"
+        verbose_name = _("data subject")
+        verbose_name_plural = _("data subjects")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["kind", "-created_at"], name="subjects_kind_created"),
@@ -143,26 +146,28 @@ class ContactPoint(models.Model):
     """An e-mail address, telephone number or postal address of a data subject."""
 
     class Kind(models.TextChoices):
-        EMAIL = "email", "E-mail address"
-        PHONE = "phone", "Telephone number"
-        POSTAL = "postal", "Postal address"
+        EMAIL = "email", _("E-mail address")
+        PHONE = "phone", _("Telephone number")
+        POSTAL = "postal", _("Postal address")
 
     subject = models.ForeignKey(
         DataSubject,
         on_delete=models.CASCADE,
         related_name="contact_points",
-        verbose_name="data subject",
+        verbose_name=_("data subject"),
     )
-    kind = models.CharField("kind", max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     # Encrypted at rest; found and kept unique through its keyed hash (docs/security.md).
-    value = EncryptedSearchableCharField("value", max_length=500, blind_index_field="value_index")
-    value_index = BlindIndexField("search hash of the value", source="value")
-    is_primary = models.BooleanField("primary", default=False)
-    created_at = models.DateTimeField("recorded", default=timezone.now)
+    value = EncryptedSearchableCharField(
+        _("value"), max_length=500, blind_index_field="value_index"
+    )
+    value_index = BlindIndexField(_("search hash of the value"), source="value")
+    is_primary = models.BooleanField(_("primary"), default=False)
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     class Meta:
-        verbose_name = "contact point"
-        verbose_name_plural = "contact points"
+        verbose_name = _("contact point")
+        verbose_name_plural = _("contact points")
         ordering = ["subject_id", "kind", "-is_primary", "id"]
         indexes = [models.Index(fields=["kind", "value_index"], name="subjects_contact_lookup")]
         constraints = [
@@ -206,33 +211,33 @@ class PersonalDataChange(models.Model):
     """
 
     class Kind(models.TextChoices):
-        SUBJECT_RECORDED = "subject_recorded", "Data subject recorded"
-        SUBJECT_CHANGED = "subject_changed", "Data subject's details changed"
-        CONTACT_ADDED = "contact_added", "Contact point added"
-        CONTACT_CHANGED = "contact_changed", "Contact point changed"
-        CONTACT_REMOVED = "contact_removed", "Contact point removed"
+        SUBJECT_RECORDED = "subject_recorded", _("Data subject recorded")
+        SUBJECT_CHANGED = "subject_changed", _("Data subject's details changed")
+        CONTACT_ADDED = "contact_added", _("Contact point added")
+        CONTACT_CHANGED = "contact_changed", _("Contact point changed")
+        CONTACT_REMOVED = "contact_removed", _("Contact point removed")
 
     subject = models.ForeignKey(
         DataSubject,
         on_delete=models.CASCADE,
         related_name="personal_data_changes",
-        verbose_name="data subject",
+        verbose_name=_("data subject"),
     )
-    kind = models.CharField("change", max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("change"), max_length=20, choices=Kind.choices)
     contact_kind = models.CharField(
-        "kind of contact point", max_length=10, choices=ContactPoint.Kind.choices, blank=True
+        _("kind of contact point"), max_length=10, choices=ContactPoint.Kind.choices, blank=True
     )
-    fields = models.JSONField("details changed", default=list, help_text="Their names only.")
+    fields = models.JSONField(_("details changed"), default=list, help_text=_("Their names only."))
     masked_values = models.JSONField(
-        "before → after (masked)",
+        _("before → after (masked)"),
         null=True,
         blank=True,
-        help_text="For each detail, its old and new value as a reader of the history sees them.",
+        help_text=_("For each detail, its old and new value as a reader of the history sees them."),
     )
     values = EncryptedContactTextField(
-        "before → after (encrypted)",
+        _("before → after (encrypted)"),
         blank=True,
-        help_text="The old and new values, encrypted at rest: the proof, never shown in lists.",
+        help_text=_("The old and new values, encrypted at rest: the proof, never shown in lists."),
     )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -240,14 +245,14 @@ class PersonalDataChange(models.Model):
         null=True,
         blank=True,
         related_name="personal_data_changes_made",
-        verbose_name="changed by",
-        help_text="Empty for a spreadsheet import run outside the admin (a script).",
+        verbose_name=_("changed by"),
+        help_text=_("Empty for a spreadsheet import run outside the admin (a script)."),
     )
-    changed_at = models.DateTimeField("changed", default=timezone.now)
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
 
     class Meta:
-        verbose_name = "personal-data change"
-        verbose_name_plural = "personal-data change history"
+        verbose_name = _("personal-data change")
+        verbose_name_plural = _("personal-data change history")
         ordering = ["-changed_at", "-id"]
         indexes = [
             models.Index(fields=["subject", "-changed_at"], name="subjects_pdchange_subject"),

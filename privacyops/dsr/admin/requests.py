@@ -14,6 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from privacyops.core.admin import ReadOnlyRecordAdmin
@@ -92,12 +94,20 @@ def _transition_action(target: State):
             except LifecycleError as error:
                 failed.append(f"{obj.reference}: {error}")
         if done:
-            modeladmin.message_user(request, f"{done} request(s) now {LABELS[target].lower()}.")
+            modeladmin.message_user(
+                request,
+                gettext("%(done)d request(s) now %(state)s.")
+                % {"done": done, "state": gettext(LABELS[target]).lower()},
+            )
         for message in failed:
             modeladmin.message_user(request, message, messages.ERROR)
 
     action.__name__ = f"move_to_{target.value}"
-    return (action, action.__name__, f"Move selected to: {LABELS[target]}")
+    return (
+        action,
+        action.__name__,
+        format_lazy(_("Move selected to: {state}"), state=_(LABELS[target])),
+    )
 
 
 @admin.register(PrivacyRequest)
@@ -273,7 +283,9 @@ class PrivacyRequestAdmin(
         changed = services.requests_assign(
             requests=queryset, assignee=request.user, by=request.user
         )
-        self.message_user(request, f"{changed} request(s) assigned to you.")
+        self.message_user(
+            request, gettext("%(changed)d request(s) assigned to you.") % {"changed": changed}
+        )
 
     @admin.action(description=_("Assign selected to…"), permissions=["change"])
     def assign_to(self, request, queryset):
@@ -285,7 +297,9 @@ class PrivacyRequestAdmin(
                     requests=queryset, assignee=assignee, by=request.user
                 )
                 self.message_user(
-                    request, f"{changed} request(s) assigned to {assignee or 'nobody'}."
+                    request,
+                    gettext("%(changed)d request(s) assigned to %(assignee)s.")
+                    % {"changed": changed, "assignee": assignee or gettext("nobody")},
                 )
                 return None
         else:
@@ -345,7 +359,9 @@ class PrivacyRequestAdmin(
             except (LifecycleError, services.RequestError) as error:
                 form.add_error(None, str(error))
             else:
-                self.message_user(request, f"{obj.reference}: done.")
+                self.message_user(
+                    request, gettext("%(reference)s: done.") % {"reference": obj.reference}
+                )
                 return HttpResponseRedirect(
                     reverse("admin:dsr_privacyrequest_change", args=[obj.pk])
                 )

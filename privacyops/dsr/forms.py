@@ -135,9 +135,9 @@ class NextStepForm(forms.Form):
         data = super().clean()
         step = data.get("step")
         if step in self.needs_text and not data.get("text", "").strip():
-            self.add_error("text", "This step needs a reason or note.")
+            self.add_error("text", _("This step needs a reason or note."))
         if step == State.REDIRECTED and not data.get("account"):
-            self.add_error("account", "Name the customer that controls the data.")
+            self.add_error("account", _("Name the customer that controls the data."))
         return data
 
 
@@ -169,9 +169,9 @@ class MatchForm(forms.Form):
         elif data.get("email"):
             found = subject_for_email(data["email"])
         else:
-            raise ValidationError("Give the data subject's number or e-mail address.")
+            raise ValidationError(_("Give the data subject's number or e-mail address."))
         if found is None:
-            raise ValidationError("No data subject found.")
+            raise ValidationError(_("No data subject found."))
         data["found"] = found
         return data
 

@@ -247,3 +247,14 @@ def test_a_bad_confirmation_link_is_explained_in_bulgarian(client):
     assert "Тази връзка за потвърждение е невалидна." in answer.content.decode()
     english = client.post("/privacy/request/confirm/not-a-token/", HTTP_ACCEPT_LANGUAGE="en")
     assert b"This confirmation link is not valid." in english.content
+
+
+def test_the_fulfilment_page_in_bulgarian(client):
+    client.force_login(UserFactory(username="lena", role=roles.LEGAL))
+    request = _request()
+    client.post("/i18n/setlang/", {"language": "bg", "next": "/admin/"})
+    page = client.get(reverse("admin:dsr_privacyrequest_fulfilment", args=[request.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Получатели за уведомяване (чл. 19 от ОРЗД)" in text
+    assert "Пакет с копие на данните" in text  # an access request

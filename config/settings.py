@@ -325,6 +325,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Purposes granted and refused in a consent receipt are one set of choices: one name.
+    "ENUM_NAME_OVERRIDES": {"ConsentPurposeEnum": "privacyops.api.consents.CONSENT_PURPOSES"},
 }
 # Calls per minute a client may make unless its own limit says otherwise (429 beyond).
 API_DEFAULT_REQUESTS_PER_MINUTE = env.int("API_DEFAULT_REQUESTS_PER_MINUTE", default=120)

@@ -222,3 +222,14 @@ def access_log_flushable_between_tests():
     BaseDatabaseOperations.execute_sql_flush = execute_sql_flush
     yield
     BaseDatabaseOperations.execute_sql_flush = original
+
+
+@pytest.fixture(autouse=True)
+def language_reset_after_each_test():
+    """A request in Bulgarian (LocaleMiddleware) leaves Bulgarian active in this thread; code a
+    later test runs outside a request (services, tasks) must start from the default language,
+    as a worker process does."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

@@ -8,6 +8,8 @@ from privacyops.dsr.lifecycle import State
 from privacyops.incidents import services as incidents
 from privacyops.incidents.models import CustomerNotice, SubjectCommunication, SubjectDelivery
 from privacyops.marketing import services as marketing
+from privacyops.marketing.models import PolicyNotice
+from privacyops.marketing.selectors import email_hash
 from privacyops.subjects import services as subject_services
 from privacyops.subjects.models import (
     AccountContact,
@@ -17,6 +19,7 @@ from privacyops.subjects.models import (
 )
 from privacyops.webhooks import services as webhooks
 from privacyops.webhooks.models import WebhookEndpoint
+from tests.disclosures.factories import disclosure
 from tests.factories import (
     AccountFactory,
     ActivityEventFactory,
@@ -24,6 +27,7 @@ from tests.factories import (
     DataSubjectFactory,
     UserFactory,
 )
+from tests.marketing.factories import material_version, receipt
 
 EMAIL = "maria.ivanova@example.com"
 
@@ -92,6 +96,18 @@ def subject_in_every_model(email: str = EMAIL) -> DataSubject:
     SubjectDelivery.objects.create(
         communication=communication, subject=subject, outcome=SubjectDelivery.Outcome.SENT
     )
+    # On paper she refused advertising (a consent receipt), she was told of a material change
+    # of the policy, and a court order made us disclose her login history.
+    receipt(subject=subject)
+    PolicyNotice.objects.create(
+        policy_version=material_version(version="maria"),
+        subject=subject,
+        email_hash=email_hash(email),
+        address_masked="m•••@example.com",
+        audience=PolicyNotice.Audience.ACCOUNT_CONTACT,
+        status=PolicyNotice.Status.SENT,
+    )
+    disclosure(subjects=[subject])
     return subject
 
 

@@ -56,7 +56,8 @@ def test_opt_outs_by_method_in_90_days_and_none_allowed_to_suppressed_addresses(
     assert texts(evidence) == [
         "4 opt-outs recorded in the last 90 days: by unsubscribe link 2, one-click unsubscribe "
         "from the mail client 0, e-mail to the unsubscribe address 1, postal mail 1, "
-        "telephone 0, objection to direct marketing 0; for all marketing channels 1, "
+        "telephone 0, objection to direct marketing 0, consent receipt refusing it 0; "
+        "for all marketing channels 1, "
         "newsletter 2, product updates 0, events 1, promotions 0.",
         "0 marketing messages allowed to suppressed addresses (1 subscriptions on the "
         "suppression list checked with may_send).",

@@ -189,8 +189,16 @@ def test_the_monthly_report_counts_each_customers_looks_in_the_calendar_month(le
 def test_beat_prepares_last_months_reports():
     assert services.previous_month(datetime.date(2026, 1, 15)) == datetime.date(2025, 12, 1)
     assert tasks.customer_access_reports_prepare.name == "subjects.customer_access_reports_prepare"
+    import importlib
+
+    from django.apps import apps
     from django_celery_beat.models import PeriodicTask
 
+    # What the data migration seeds (seeded again: a transactional test may have flushed it).
+    seed = importlib.import_module(
+        "privacyops.subjects.migrations.0012_seed_customer_access_report_schedule"
+    )
+    seed.seed(apps, None)
     task = PeriodicTask.objects.get(task="subjects.customer_access_reports_prepare")
     assert task.crontab.day_of_month == "1"
 

@@ -137,6 +137,20 @@ def test_legal_daily_work_request_purge_and_incident(live_server, page, referenc
     page.wait_for_selector("#my-work-home")
     assert page.locator("html").get_attribute("lang") == "bg"
     shot(page, "legal-home-bg")
+    # Every screen of the day differs in Bulgarian: the guide shows each of them in both.
+    bulgarian_pages = {
+        "legal-my-work-bg": "/admin/my-work/",
+        "request-list-bg": "/admin/dsr/privacyrequest/",
+        "request-fulfilment-bg": f"/admin/dsr/privacyrequest/{world['request'].pk}/fulfilment/",
+        "purge-runs-bg": "/admin/retention/purgerun/",
+        "incident-change-bg": f"/admin/incidents/incident/{world['incident'].pk}/change/",
+        "public-request-form-bg": "/privacy/request/",
+    }
+    for name, path in bulgarian_pages.items():
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state()
+        assert page.locator("html").get_attribute("lang") == "bg", path
+        shot(page, name)
 
 
 @pytest.mark.browser

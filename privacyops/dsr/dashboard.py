@@ -85,43 +85,40 @@ def fulfilment_panel(user) -> dashboard.Panel | None:
 # --- Charts over the last twelve months (figures from privacyops.dsr.statistics) -------------
 
 
-def _by_right(title: str, counts: dict[str, list[int]], months) -> dashboard.Chart:
+def _by_right_panel(user, *, title, per_month, order: int) -> dashboard.Panel | None:
+    """A chart of requests per month, one series per right (received or closed)."""
+    if not user.has_perm("dsr.view_requestoutcome"):
+        return None
+    months = dashboard.chart_months()
+    counts = per_month(months=months)
     series = [(str(label), counts[code]) for code, label in RequestType.choices if code in counts]
-    return dashboard.monthly_chart(title, months, series or [(_("Requests"), [0] * len(months))])
+    return dashboard.Panel(
+        title=title,
+        chart=dashboard.monthly_chart(
+            title, months, series or [(_("Requests"), [0] * len(months))]
+        ),
+        link_url=reverse("admin:dsr_requestoutcome_statistics"),
+        link_label=_("Request statistics"),
+        order=order,
+    )
 
 
 @dashboard.register_panel
 def requests_received_chart(user) -> dashboard.Panel | None:
-    if not user.has_perm("dsr.view_requestoutcome"):
-        return None
-    months = dashboard.chart_months()
-    return dashboard.Panel(
+    return _by_right_panel(
+        user,
         title=_("Privacy requests received per month, by right"),
-        chart=_by_right(
-            _("Privacy requests received per month, by right"),
-            statistics.received_per_month_by_right(months=months),
-            months,
-        ),
-        link_url=reverse("admin:dsr_requestoutcome_statistics"),
-        link_label=_("Request statistics"),
+        per_month=statistics.received_per_month_by_right,
         order=220,
     )
 
 
 @dashboard.register_panel
 def requests_closed_chart(user) -> dashboard.Panel | None:
-    if not user.has_perm("dsr.view_requestoutcome"):
-        return None
-    months = dashboard.chart_months()
-    return dashboard.Panel(
+    return _by_right_panel(
+        user,
         title=_("Privacy requests closed per month, by right"),
-        chart=_by_right(
-            _("Privacy requests closed per month, by right"),
-            statistics.closed_per_month_by_right(months=months),
-            months,
-        ),
-        link_url=reverse("admin:dsr_requestoutcome_statistics"),
-        link_label=_("Request statistics"),
+        per_month=statistics.closed_per_month_by_right,
         order=221,
     )
 

@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from privacyops.core.admin_mixins import SpreadsheetExportMixin
 
@@ -94,11 +96,11 @@ class ProcessingActivityAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     readonly_fields = ("updated_at", "vendors_and_safeguards", "identifiers_served")
     fieldsets = (
         (None, {"fields": ("code", "name", "description", "role", "is_active")}),
-        ("Who and what", {"fields": ("data_subject_categories", "data_elements", "sources")}),
-        ("Why", {"fields": ("purposes", "identifiers_served")}),
-        ("Disclosure", {"fields": ("recipients", "vendors_and_safeguards")}),
+        (_("Who and what"), {"fields": ("data_subject_categories", "data_elements", "sources")}),
+        (_("Why"), {"fields": ("purposes", "identifiers_served")}),
+        (_("Disclosure"), {"fields": ("recipients", "vendors_and_safeguards")}),
         (
-            "Retention and security",
+            _("Retention and security"),
             {"fields": ("retention_period", "retention_months", "security_measures", "updated_at")},
         ),
     )
@@ -124,47 +126,41 @@ class ProcessingActivityAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
         ids = super().get_export_queryset(request).values("pk")
         return selectors.record_of_processing().filter(pk__in=ids)
 
-    @admin.display(description="legal bases")
+    @admin.display(description=_("legal bases"))
     def legal_bases(self, activity: ProcessingActivity) -> str:
         return ", ".join(sorted({p.get_legal_basis_display() for p in activity.purposes.all()}))
 
-    @admin.display(description="vendors and transfer safeguards")
+    @admin.display(description=_("vendors and transfer safeguards"))
     def vendors_and_safeguards(self, activity: ProcessingActivity) -> str:
         if not activity.pk:
             return "-"
         vendors = activity.vendors.select_related("adequacy_decision").order_by("name")
-        return (
-            format_html_join(
-                "",
-                "<div>{} ({}): {}</div>",
-                ((v.name, v.country or "?", v.safeguard()) for v in vendors),
-            )
-            or "None recorded (add them under Vendors and processors)"
-        )
+        return format_html_join(
+            "",
+            "<div>{} ({}): {}</div>",
+            ((v.name, v.country or "?", v.safeguard()) for v in vendors),
+        ) or gettext("None recorded (add them under Vendors and processors)")
 
-    @admin.display(description="cookies and identifiers serving it")
+    @admin.display(description=_("cookies and identifiers serving it"))
     def identifiers_served(self, activity: ProcessingActivity) -> str:
         if not activity.pk:
             return "-"
         items = activity.tracking_identifiers.filter(is_active=True).select_related(
             "digital_property"
         )
-        return (
-            format_html_join(
-                "",
-                "<div>{} on {}: {}{}</div>",
+        return format_html_join(
+            "",
+            gettext("<div>{} on {}: {}{}</div>"),
+            (
                 (
-                    (
-                        i.name,
-                        i.digital_property,
-                        i.get_purpose_category_display(),
-                        " (consent required)" if i.needs_consent else "",
-                    )
-                    for i in items
-                ),
-            )
-            or "None"
-        )
+                    i.name,
+                    i.digital_property,
+                    i.get_purpose_category_display(),
+                    gettext(" (consent required)") if i.needs_consent else "",
+                )
+                for i in items
+            ),
+        ) or gettext("None")
 
 
 @admin.register(PolicyVersion)
@@ -185,9 +181,9 @@ class AdequacyDecisionAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
 
 class VendorForm(forms.ModelForm):
     agreement_file = forms.FileField(
-        label="data processing agreement (file)",
+        label=_("data processing agreement (file)"),
         required=False,
-        help_text="Stored privately, never under a public URL; replaces the stored copy.",
+        help_text=_("Stored privately, never under a public URL; replaces the stored copy."),
     )
 
     class Meta:
@@ -243,10 +239,10 @@ class VendorAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     readonly_fields = ("agreement_link", "dpa_sha256", "review_reminded_for", "updated_at")
     fieldsets = (
         (None, {"fields": ("name", "recipient_category", "service", "contact", "description")}),
-        ("What they receive", {"fields": ("data_elements", "activities")}),
-        ("Sub-processor list", {"fields": ("is_sub_processor", "listed_publicly")}),
+        (_("What they receive"), {"fields": ("data_elements", "activities")}),
+        (_("Sub-processor list"), {"fields": ("is_sub_processor", "listed_publicly")}),
         (
-            "Data processing agreement (Art. 28(3))",
+            _("Data processing agreement (Art. 28(3))"),
             {
                 "fields": (
                     "dpa_signed_on",
@@ -259,7 +255,7 @@ class VendorAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
             },
         ),
         (
-            "Where the data goes (Art. 44-49)",
+            _("Where the data goes (Art. 44-49)"),
             {
                 "fields": (
                     "country",
@@ -291,23 +287,25 @@ class VendorAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
             raise PermissionDenied
         stored = services.agreement_path(vendor)
         if stored is None:
-            raise Http404("No agreement stored.")
+            raise Http404(gettext("No agreement stored."))
         return FileResponse(stored.open("rb"), as_attachment=True, filename=vendor.dpa_filename)
 
-    @admin.display(description="stored agreement")
+    @admin.display(description=_("stored agreement"))
     def agreement_link(self, vendor: Vendor) -> str:
         if not vendor.pk or not vendor.dpa_stored_as:
-            return "None stored"
+            return gettext("None stored")
         url = reverse("admin:inventory_vendor_agreement", args=[vendor.pk])
-        return format_html('<a href="{}">{}</a>', url, vendor.dpa_filename or "download")
+        return format_html('<a href="{}">{}</a>', url, vendor.dpa_filename or gettext("download"))
 
     actions = ["list_publicly", "unlist_publicly"]
 
-    @admin.action(description="Show on the public sub-processor page", permissions=["change"])
+    @admin.action(description=_("Show on the public sub-processor page"), permissions=["change"])
     def list_publicly(self, request, queryset):
         self._list(request, queryset, listed=True)
 
-    @admin.action(description="Remove from the public sub-processor page", permissions=["change"])
+    @admin.action(
+        description=_("Remove from the public sub-processor page"), permissions=["change"]
+    )
     def unlist_publicly(self, request, queryset):
         self._list(request, queryset, listed=False)
 
@@ -315,9 +313,15 @@ class VendorAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
         changed, refused = services.vendors_list_publicly(
             vendors=list(queryset), listed=listed, by=request.user
         )
-        self.message_user(request, f"{len(changed)} vendor(s) changed.")
+        self.message_user(
+            request, gettext("%(count)d vendor(s) changed.") % {"count": len(changed)}
+        )
         for reason in refused:
-            self.message_user(request, f"Not listed: {reason}", level=messages.WARNING)
+            self.message_user(
+                request,
+                gettext("Not listed: %(reason)s") % {"reason": reason},
+                level=messages.WARNING,
+            )
 
     def get_export_queryset(self, request):
         return (

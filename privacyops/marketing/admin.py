@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from privacyops.core.admin import ReadOnlyRecordAdmin
@@ -61,11 +62,18 @@ class SubscriptionEventInline(admin.TabularInline):
 def _suppressed_message(request, result) -> None:
     rows = getattr(result, "suppressed_rows", None)
     if rows:
-        listed = "; ".join(f"row {n}: {email} ({channel})" for n, email, channel in rows)
+        listed = "; ".join(
+            gettext("row %(n)s: %(email)s (%(channel)s)")
+            % {"n": n, "email": email, "channel": channel}
+            for n, email, channel in rows
+        )
         messages.warning(
             request,
-            f"{len(rows)} row(s) are on the suppression list (opted out, objected or erased) "
-            f"and were not subscribed: {listed}",
+            gettext(
+                "%(count)d row(s) are on the suppression list (opted out, objected or erased) "
+                "and were not subscribed: %(listed)s"
+            )
+            % {"count": len(rows), "listed": listed},
         )
 
 
@@ -91,13 +99,13 @@ class SubscriptionAdmin(
     list_filter = ("channel", "status", "consent_source")
     # "=email" is an exact match on the address's keyed hash (the column holds ciphertext).
     search_fields = ("=email", "subject__full_name")
-    search_help_text = "An exact e-mail address, or part of the person's name."
+    search_help_text = _("An exact e-mail address, or part of the person's name.")
     date_hierarchy = "consented_at"
     list_select_related = ("subject", "policy_version")
     inlines = [SubscriptionEventInline]
     change_list_template = "marketing/admin/subscription_change_list.html"
 
-    @admin.display(description="consent evidence")
+    @admin.display(description=_("consent evidence"))
     def evidence(self, obj: Subscription) -> str:
         url = reverse("admin:marketing_subscription_evidence", args=[obj.subject_id])
         return format_html('<a href="{}">CSV</a>', url)
@@ -149,7 +157,7 @@ class SubscriptionAdmin(
         ]
         context = {
             **self.admin_site.each_context(request),
-            "title": "Marketing report",
+            "title": gettext("Marketing report"),
             "opts": self.model._meta,
             "opt_ins": opt_ins,
             "opt_in_total": sum(counts.values()),
@@ -192,20 +200,22 @@ class SubscriptionEventAdmin(
     list_display = ("at", "kind", "subscription", "method", "by")
     list_filter = ("kind",)
     search_fields = ("=subscription__email",)  # exact, through the keyed hash
-    search_help_text = "An exact e-mail address."
+    search_help_text = _("An exact e-mail address.")
     date_hierarchy = "at"
     list_select_related = ("subscription", "by")
 
 
 class OptOutForm(forms.ModelForm):
     email = forms.EmailField(
-        label="e-mail address",
+        label=_("e-mail address"),
         required=False,
-        help_text="If the person is not (yet) a known data subject. Only its salted hash is "
-        "kept: the address is suppressed, never stored.",
+        help_text=_(
+            "If the person is not (yet) a known data subject. Only its salted hash is "
+            "kept: the address is suppressed, never stored."
+        ),
     )
-    channel = forms.ChoiceField(label="channel", choices=SCOPE_CHOICES, required=False)
-    method = forms.ChoiceField(label="received by", choices=STAFF_OPT_OUT_METHODS)
+    channel = forms.ChoiceField(label=_("channel"), choices=SCOPE_CHOICES, required=False)
+    method = forms.ChoiceField(label=_("received by"), choices=STAFF_OPT_OUT_METHODS)
 
     class Meta:
         model = OptOut
@@ -214,7 +224,7 @@ class OptOutForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if not data.get("subject") and not data.get("email"):
-            raise forms.ValidationError("Give the data subject or the e-mail address.")
+            raise forms.ValidationError(gettext("Give the data subject or the e-mail address."))
         return data
 
 
@@ -234,9 +244,9 @@ class OptOutAdmin(
     raw_id_fields = ("subject",)
     readonly_fields = ("email_hash", "recorded_at", "recorded_by")
 
-    @admin.display(description="channel", ordering="channel")
+    @admin.display(description=_("channel"), ordering="channel")
     def channel_scope(self, obj: OptOut) -> str:
-        return obj.get_channel_display() if obj.channel else "All marketing channels"
+        return obj.get_channel_display() if obj.channel else gettext("All marketing channels")
 
     def has_change_permission(self, request, obj=None):
         # An opt-out is evidence: recorded once, never edited.
@@ -279,9 +289,9 @@ class SuppressionEntryAdmin(SpreadsheetExportMixin, ReadOnlyRecordAdmin):
     search_fields = ("=email_hash",)
     date_hierarchy = "added_at"
 
-    @admin.display(description="channel", ordering="channel")
+    @admin.display(description=_("channel"), ordering="channel")
     def channel_scope(self, obj: SuppressionEntry) -> str:
-        return obj.get_channel_display() if obj.channel else "All marketing channels"
+        return obj.get_channel_display() if obj.channel else gettext("All marketing channels")
 
     def get_search_results(self, request, queryset, search_term):
         # Staff search by address; the list only holds hashes, so the address is hashed first.

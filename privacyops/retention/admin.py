@@ -5,6 +5,8 @@ from django.db import transaction
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from privacyops.core import registry
 from privacyops.core.admin import ReadOnlyRecordAdmin
@@ -24,7 +26,7 @@ def _registered_models():
 
 
 class RetentionRuleForm(forms.ModelForm):
-    target_model = forms.ChoiceField(label="kind of record", required=False, choices=())
+    target_model = forms.ChoiceField(label=_("kind of record"), required=False, choices=())
 
     class Meta:
         model = RetentionRule
@@ -71,7 +73,7 @@ class RetentionRuleAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("code", "name", "processing_activity", "is_active", "legal_basis")}),
         (
-            "What it covers",
+            _("What it covers"),
             {
                 "fields": (
                     "target_model",
@@ -81,24 +83,28 @@ class RetentionRuleAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
                 )
             },
         ),
-        ("How long", {"fields": ("clock", "period_count", "period_unit", "action")}),
-        ("Runs", {"fields": ("lease_owner", "lease_expires_at", "created_at", "updated_at")}),
+        (_("How long"), {"fields": ("clock", "period_count", "period_unit", "action")}),
+        (_("Runs"), {"fields": ("lease_owner", "lease_expires_at", "created_at", "updated_at")}),
     )
 
-    @admin.display(description="covers")
+    @admin.display(description=_("covers"))
     def covers(self, rule: RetentionRule) -> str:
         return rule.target_model or registry.CATEGORY_NAMES.get(rule.target_category, "")
 
-    @admin.action(description="Preview (dry run): counts and a sample", permissions=["view"])
+    @admin.action(description=_("Preview (dry run): counts and a sample"), permissions=["view"])
     def preview(self, request, queryset):
         previews = [(rule, services.retention_rule_preview(rule=rule)) for rule in queryset]
         return TemplateResponse(
             request,
             "admin/retention/preview.html",
-            {**self.admin_site.each_context(request), "title": "Dry run", "previews": previews},
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Dry run"),
+                "previews": previews,
+            },
         )
 
-    @admin.action(description="Run now on a worker", permissions=["change"])
+    @admin.action(description=_("Run now on a worker"), permissions=["change"])
     def run_now(self, request, queryset):
         ids = list(
             selectors.rules_active()
@@ -107,7 +113,9 @@ class RetentionRuleAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
         )
         for rule_id in ids:
             transaction.on_commit(lambda rule_id=rule_id: tasks.run_rule.delay(rule_id))
-        self.message_user(request, f"{len(ids)} active rule(s) sent to the workers.")
+        self.message_user(
+            request, gettext("%(count)d active rule(s) sent to the workers.") % {"count": len(ids)}
+        )
 
 
 class HoldForm(forms.ModelForm):
@@ -143,7 +151,7 @@ class LegalHoldAdmin(ServiceCreatesObjectMixin, SpreadsheetExportMixin, admin.Mo
     def has_delete_permission(self, request, obj=None):
         return False  # evidence: a hold is released, never deleted
 
-    @admin.display(description="on")
+    @admin.display(description=_("on"))
     def target(self, hold: LegalHold) -> str:
         return str(hold.target)
 
@@ -166,20 +174,20 @@ class LegalHoldAdmin(ServiceCreatesObjectMixin, SpreadsheetExportMixin, admin.Mo
             changes={name: form.cleaned_data[name] for name in ("matter", "reason", "ends_on")},
         )
 
-    @admin.action(description="Release the selected holds", permissions=["change"])
+    @admin.action(description=_("Release the selected holds"), permissions=["change"])
     def release(self, request, queryset):
         released = 0
         for hold in queryset.filter(released_at__isnull=True):
             services.legal_hold_release(hold=hold, by=request.user)
             released += 1
-        self.message_user(request, f"{released} hold(s) released.")
+        self.message_user(request, gettext("%(count)d hold(s) released.") % {"count": released})
 
 
 class DecisionForm(forms.ModelForm):
     decision = forms.ChoiceField(
-        label="decision",
+        label=_("decision"),
         required=False,
-        choices=[("", "—"), ("approve", "Approve disposal"), ("extend", "Keep longer")],
+        choices=[("", "—"), ("approve", _("Approve disposal")), ("extend", _("Keep longer"))],
     )
 
     class Meta:
@@ -190,7 +198,9 @@ class DecisionForm(forms.ModelForm):
         data = super().clean()
         decision = data.get("decision")
         if decision == services.EXTEND and not data.get("extended_until"):
-            raise ValidationError({"extended_until": "Say until when the records are kept."})
+            raise ValidationError(
+                {"extended_until": gettext("Say until when the records are kept.")}
+            )
         if decision:
             # The service's own rules, shown before anything is saved.
             refused = services.disposition_review_refusal(
@@ -239,11 +249,11 @@ class DispositionReviewAdmin(admin.ModelAdmin):
             ro += ["comment", "extended_until"]
         return ro
 
-    @admin.display(description="what was found")
+    @admin.display(description=_("what was found"))
     def sample_table(self, review: DispositionReview):
         return format_html_join(
             "",
-            "<p><b>{}</b>: {} records ({}), {} under hold. Sample: <code>{}</code></p>",
+            gettext("<p><b>{}</b>: {} records ({}), {} under hold. Sample: <code>{}</code></p>"),
             ((e["title"], e["rows"], e["action"], e["held"], e["sample"]) for e in review.sample),
         )
 
@@ -302,7 +312,7 @@ class RetentionRuleInline(admin.TabularInline):
     show_change_link = True
     fields = ("name", "period", "clock", "action", "legal_basis", "is_active")
     readonly_fields = fields
-    verbose_name = "retention rule (edit under Retention)"
+    verbose_name = _("retention rule (edit under Retention)")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -311,7 +321,7 @@ class RetentionRuleInline(admin.TabularInline):
         return False
 
 
-@admin.display(description="retention rules")
+@admin.display(description=_("retention rules"))
 def retention_rules(activity: ProcessingActivity):
     return format_html_join(
         ", ",

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from ..lifecycle import LABELS, REASON_REQUIRED, State, next_states
 from ..models import PrivacyRequest
 from . import requests
@@ -26,13 +28,17 @@ def request_next_steps(*, request: PrivacyRequest) -> list[NextStep]:
     """
     steps = []
     if request.state in (State.RECEIVED, State.AWAITING_IDENTITY):
-        steps.append(NextStep(STEP_VERIFY_IDENTITY, "Identity verified (say how)", True))
+        steps.append(NextStep(STEP_VERIFY_IDENTITY, gettext("Identity verified (say how)"), True))
     steps += [
-        NextStep(state.value, LABELS[state], state in REASON_REQUIRED)
+        NextStep(state.value, gettext(LABELS[state]), state in REASON_REQUIRED)
         for state in next_states(request.state)
     ]
     if not requests.extension_refusal(request, on=requests.today()):
         steps.append(
-            NextStep(STEP_EXTEND, "Extend the deadline (say why; the requester is told)", True)
+            NextStep(
+                STEP_EXTEND,
+                gettext("Extend the deadline (say why; the requester is told)"),
+                True,
+            )
         )
     return steps

@@ -10,6 +10,8 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from privacyops.core.admin_mixins import (
     AllOrNothingImportMixin,
@@ -40,8 +42,8 @@ class AccountContactInline(admin.TabularInline):
     model = AccountContact
     extra = 0
     autocomplete_fields = ("account",)
-    verbose_name = "account this person belongs to"
-    verbose_name_plural = "accounts this person belongs to"
+    verbose_name = _("account this person belongs to")
+    verbose_name_plural = _("accounts this person belongs to")
 
 
 class PersonalDataChangeInline(admin.TabularInline):
@@ -52,7 +54,7 @@ class PersonalDataChangeInline(admin.TabularInline):
     fields = ("changed_at", "kind", "contact_kind", "details", "changed_by")
     readonly_fields = fields
     can_delete = False
-    verbose_name_plural = "personal-data change history"
+    verbose_name_plural = _("personal-data change history")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -66,7 +68,7 @@ class PersonalDataChangeInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("changed_by")
 
-    @admin.display(description="before → after")
+    @admin.display(description=_("before → after"))
     def details(self, change: PersonalDataChange) -> str:
         shown = change.masked_values or {}
         return "; ".join(
@@ -114,7 +116,7 @@ class DataSubjectAdmin(
     )
     list_filter = ("kind", UnderEighteenFilter)
     search_fields = ("login_name",)  # the real search is get_search_results
-    search_help_text = (
+    search_help_text = _(
         "An exact e-mail address or login name, a subject number, or the start of a name."
     )
     inlines = [ContactPointInline, AccountContactInline, PersonalDataChangeInline]
@@ -122,11 +124,11 @@ class DataSubjectAdmin(
     fieldsets = (
         (None, {"fields": ("kind", "full_name", "title", "login_name")}),
         (
-            "Age (the services are not for children under 18)",
+            _("Age (the services are not for children under 18)"),
             {"fields": ("birth_date", "age_band", "under_18")},
         ),
-        ("Dates", {"fields": ("created_at", "last_activity_at", "erased_at")}),
-        ("What else is held", {"fields": ("licenses_held", "datasets", "activity")}),
+        (_("Dates"), {"fields": ("created_at", "last_activity_at", "erased_at")}),
+        (_("What else is held"), {"fields": ("licenses_held", "datasets", "activity")}),
     )
 
     def get_queryset(self, request):
@@ -167,20 +169,20 @@ class DataSubjectAdmin(
             matches |= Q(pk=int(term))
         return queryset.filter(matches), False
 
-    @admin.display(description="primary e-mail")
+    @admin.display(description=_("primary e-mail"))
     def primary_email(self, subject: DataSubject) -> str:
         emails = getattr(subject, "primary_emails", None)
         if emails is None:
             emails = subject.contact_points.filter(kind="email", is_primary=True)
         return emails[0].value if emails else ""
 
-    @admin.display(description="under 18", boolean=True)
+    @admin.display(description=_("under 18"), boolean=True)
     def under_18(self, subject: DataSubject) -> bool | None:
         if subject.pk is None:
             return None
         return subject.is_minor(timezone.localdate())
 
-    @admin.display(description="activity (Other Information)")
+    @admin.display(description=_("activity (Other Information)"))
     def activity(self, subject: DataSubject) -> str:
         if subject.pk is None:
             return "—"
@@ -191,9 +193,9 @@ class DataSubjectAdmin(
             reverse("admin:subjects_activityevent_changelist") + f"?subject__id__exact={subject.pk}"
         )
         shown = f"{cap:,}+" if count >= cap else f"{count:,}"
-        link = format_html('<a href="{}">{} events: see them all</a>', url, shown)
+        link = format_html(gettext('<a href="{}">{} events: see them all</a>'), url, shown)
         if not count:
-            return "No events recorded."
+            return gettext("No events recorded.")
         recent = events.only("occurred_at", "event_kind", "page", "ip")[:RECENT_EVENTS_SHOWN]
         rows = format_html_join(
             "",
@@ -205,13 +207,13 @@ class DataSubjectAdmin(
         )
         return format_html("{}<ul>{}</ul>", link, rows)
 
-    @admin.display(description="license holder of")
+    @admin.display(description=_("license holder of"))
     def licenses_held(self, subject: DataSubject) -> str:
         if subject.pk is None:
             return "—"
         return ", ".join(str(a) for a in subject.held_licenses.all()) or "—"
 
-    @admin.display(description="named in customer datasets")
+    @admin.display(description=_("named in customer datasets"))
     def datasets(self, subject: DataSubject) -> str:
         if subject.pk is None:
             return "—"
@@ -235,7 +237,7 @@ class ContactPointAdmin(
     list_filter = ("kind",)
     list_select_related = ("subject",)
     search_fields = ("value",)
-    search_help_text = "An exact e-mail address, telephone number or postal address."
+    search_help_text = _("An exact e-mail address, telephone number or postal address.")
     autocomplete_fields = ("subject",)
 
     def get_search_results(self, request, queryset, search_term):

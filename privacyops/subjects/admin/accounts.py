@@ -92,7 +92,7 @@ class AccountAdmin(AccessLoggedAdminMixin, AllOrNothingImportMixin, LargeTableAd
     list_display = ("company_name", "account_number", "status", "license_holder_email", "closed_at")
     list_filter = ("status",)
     search_fields = ("company_name",)  # the real search is get_search_results
-    search_help_text = "An exact account, registration or VAT number, or the start of the name."
+    search_help_text = _("An exact account, registration or VAT number, or the start of the name.")
     inlines = [AccountContactOfAccountInline, AccountAssignmentInline, LicenseHolderChangeInline]
 
     def _representative_only(self, request) -> bool:
@@ -126,13 +126,15 @@ class AccountAdmin(AccessLoggedAdminMixin, AllOrNothingImportMixin, LargeTableAd
         return self.inlines
 
     def get_fieldsets(self, request, obj=None):
-        holder = ("License holder", {"fields": services.LICENSE_HOLDER_FIELDS})
+        holder = (_("License holder"), {"fields": services.LICENSE_HOLDER_FIELDS})
         record = (
-            "Who asked for a license-holder change",
+            _("Who asked for a license-holder change"),
             {
                 "fields": CHANGE_RECORD_FIELDS,
-                "description": "Required when the license-holder details change: the change "
-                "and who asked for it are recorded together.",
+                "description": _(
+                    "Required when the license-holder details change: the change "
+                    "and who asked for it are recorded together."
+                ),
             },
         )
         if self._representative_only(request):
@@ -189,7 +191,7 @@ class LicenseHolderChangeAdmin(AccessLoggedAdminMixin, ReadOnlyRecordAdmin):
     list_filter = ("channel",)
     list_select_related = ("account", "requested_by", "made_by")
     search_fields = ("account__account_number",)
-    search_help_text = "An exact account number."
+    search_help_text = _("An exact account number.")
     readonly_fields = (
         "account",
         "changed_at",

@@ -3,6 +3,7 @@
 import ipaddress
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from privacyops.core.admin import ReadOnlyRecordAdmin
 from privacyops.core.admin_mixins import LargeTableAdmin
@@ -39,7 +40,7 @@ class ActivityEventAdmin(AccessLoggedAdminMixin, ReadOnlyRecordAdmin, LargeTable
     list_filter = (("occurred_at", admin.DateFieldListFilter), "event_kind")
     list_select_related = ("subject",)
     search_fields = ("login",)  # the real search is get_search_results
-    search_help_text = "An exact login account name or IP address."
+    search_help_text = _("An exact login account name or IP address.")
     readonly_fields = [f.name for f in ActivityEvent._meta.fields]
     sortable_by = ("occurred_at",)
 

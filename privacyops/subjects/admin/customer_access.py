@@ -11,6 +11,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from privacyops.core.admin import ReadOnlyRecordAdmin
@@ -63,7 +64,7 @@ class CustomerDataReasonMixin:
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": "Why do you need to see this customer's data?",
+            "title": gettext("Why do you need to see this customer's data?"),
             "datasets": datasets,
             "dataset_count": len(datasets),
             "form": form,
@@ -89,7 +90,7 @@ class CustomerDataReasonMixin:
             request,
             datasets=[dataset],
             form=form,
-            submit_label="Open the dataset",
+            submit_label=gettext("Open the dataset"),
             form_url=reverse(f"admin:{self._url_name('reason')}", args=[dataset.pk]),
         )
 
@@ -132,7 +133,7 @@ class CustomerDataReasonMixin:
             (admin.helpers.ACTION_CHECKBOX_NAME, dataset.pk) for dataset in datasets
         ]
         return self._reason_form_page(
-            request, datasets=datasets, form=form, submit_label="Export", carry=carry
+            request, datasets=datasets, form=form, submit_label=gettext("Export"), carry=carry
         )
 
     export_datasets.allowed_permissions = ("view",)
@@ -200,7 +201,9 @@ class CustomerAccessReportAdmin(ReadOnlyRecordAdmin):
             except ValueError as error:
                 self.message_user(request, f"{report}: {error}", messages.WARNING)
         if sent:
-            self.message_user(request, f"{sent} report(s) sent.", messages.SUCCESS)
+            self.message_user(
+                request, gettext("%(count)d report(s) sent.") % {"count": sent}, messages.SUCCESS
+            )
 
     send_to_customer.allowed_permissions = ("send_access_report",)
 

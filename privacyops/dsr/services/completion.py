@@ -1,6 +1,8 @@
 """Completion: what still blocks it, the outcome in the letter, response time."""
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from ..lifecycle import State
 from ..models import (
@@ -79,6 +81,11 @@ def completion_check(request: PrivacyRequest) -> None:
         )
 
 
+def _day(value) -> str:
+    """A day as the letter's language writes it (05 December 2026, 05 Декември 2026)."""
+    return date_format(value, "d F Y")
+
+
 def completion_outcome(
     request: PrivacyRequest, *, with_link: bool = True, with_values: bool = True
 ) -> str:
@@ -92,66 +99,88 @@ def completion_outcome(
         package = _ready_package(request)
         if package:
             lines.append(
-                "Your personal data is ready. Download it (a ZIP file with a readable summary, "
-                "a machine-readable JSON file and a CSV file per category) from this link "
-                f"until {package.expires_at:%d %B %Y}:\n\n"
+                _(
+                    "Your personal data is ready. Download it (a ZIP file with a readable "
+                    "summary, a machine-readable JSON file and a CSV file per category) from "
+                    "this link until %(date)s:"
+                )
+                % {"date": _day(package.expires_at)}
+                + "\n\n"
                 + (access_package_link(package=package) if with_link else "[link]")
             )
     elif kind == RequestType.ERASURE:
         certificate = request.erasure_certificates.order_by("-executed_at").first()
         if certificate:
             lines.append(
-                f"We erased your personal data on {certificate.executed_at:%d %B %Y}: "
-                f"{certificate.rows_deleted} records deleted and {certificate.values_erased} "
-                "details blanked, masked or replaced by a one-way fingerprint."
+                _(
+                    "We erased your personal data on %(date)s: %(rows)d records deleted and "
+                    "%(values)d details blanked, masked or replaced by a one-way fingerprint."
+                )
+                % {
+                    "date": _day(certificate.executed_at),
+                    "rows": certificate.rows_deleted,
+                    "values": certificate.values_erased,
+                }
             )
             kept = [e for e in certificate.entries if e["action"] == "keep"]
             if kept:
-                lines.append("We keep the following, for the reason given:")
+                lines.append(_("We keep the following, for the reason given:"))
                 lines += [f"- {e['title']}: {e['kept_because']}" for e in kept]
             lines.append(
-                "Your e-mail address is kept only as a one-way fingerprint on our suppression "
-                "list, so that we never send you marketing again."
+                _(
+                    "Your e-mail address is kept only as a one-way fingerprint on our "
+                    "suppression list, so that we never send you marketing again."
+                )
             )
     elif kind == RequestType.RECTIFICATION:
         changes = request.subject_changes.order_by("changed_at", "pk")
         if changes:
-            lines.append("We corrected:")
+            lines.append(_("We corrected:"))
             lines += [
-                f"- {RECTIFIABLE_FIELDS.get(c.field, c.field)}: now {c.new_value or '(removed)'}"
+                _("- %(field)s: now %(value)s")
+                % {
+                    "field": RECTIFIABLE_FIELDS.get(c.field, c.field),
+                    "value": c.new_value or _("(removed)"),
+                }
                 if with_values
                 else f"- {RECTIFIABLE_FIELDS.get(c.field, c.field)}"
                 for c in changes
             ]
         else:
-            lines.append("We checked your details and found nothing to correct.")
+            lines.append(_("We checked your details and found nothing to correct."))
     elif kind == RequestType.RESTRICTION and request.subject_id:
         since = request.subject.processing_restricted_at
         if since:
             lines.append(
-                f"Since {since:%d %B %Y} we only store your data and do not otherwise use it. "
-                "We will tell you before the restriction is lifted."
+                _(
+                    "Since %(date)s we only store your data and do not otherwise use it. "
+                    "We will tell you before the restriction is lifted."
+                )
+                % {"date": _day(since)}
             )
     elif kind in OBJECTION_TYPES and objection_recorded(request):
         lines.append(
-            "You will no longer receive marketing from us by any channel. Messages about your "
-            "contract and legally required notices are not affected."
+            _(
+                "You will no longer receive marketing from us by any channel. Messages about "
+                "your contract and legally required notices are not affected."
+            )
         )
     notified = request.recipient_notifications.filter(
         status=RecipientNotification.Status.SENT
     ).select_related("recipient")
     if notified:
         lines.append(
-            "We informed the recipients of your data: "
-            + "; ".join(sorted({n.recipient.name for n in notified}))
-            + "."
+            _("We informed the recipients of your data: %(names)s.")
+            % {"names": "; ".join(sorted({n.recipient.name for n in notified}))}
         )
     forwards = request.customer_forwards.select_related("account")
     if forwards:
         lines.append(
-            "The part of your request about data we host for our customer(s) "
-            + ", ".join(f.account.company_name for f in forwards)
-            + " was forwarded to them: they decide about that data."
+            _(
+                "The part of your request about data we host for our customer(s) %(names)s "
+                "was forwarded to them: they decide about that data."
+            )
+            % {"names": ", ".join(f.account.company_name for f in forwards)}
         )
     return "\n\n".join(lines)
 
@@ -205,7 +234,7 @@ def outcome_record(request: PrivacyRequest, *, refusal_ground: str = "") -> Requ
     completed_at = request.closed_at or timezone.now()
     completed_on = timezone.localdate(completed_at)
     answered = result in (RequestOutcome.Result.COMPLIED, RequestOutcome.Result.COMPLIED_IN_PART)
-    outcome, _ = RequestOutcome.objects.update_or_create(
+    outcome, _created = RequestOutcome.objects.update_or_create(
         request=request,
         defaults={
             "request_type": request.request_type,

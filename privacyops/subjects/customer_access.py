@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -148,14 +149,20 @@ def customer_access_reports_prepare(*, month: datetime.date | None = None) -> in
     data nobody looked at gets a report saying so — that is the promise kept."""
     month = month_start(month or previous_month())
     start, end = _month_bounds(month)
-    accounts = Account.objects.filter(datasets__isnull=False).distinct()
+    # One grouped count for every customer hosting data with us (zero where nobody looked).
+    in_month = Q(customer_data_accesses__at__gte=start, customer_data_accesses__at__lt=end)
+    accounts = (
+        Account.objects.filter(datasets__isnull=False).distinct().values_list("pk", flat=True)
+    )
+    counts = dict(
+        Account.objects.filter(pk__in=accounts)
+        .annotate(looks=Count("customer_data_accesses", filter=in_month, distinct=True))
+        .values_list("pk", "looks")
+    )
     prepared = 0
-    for account in accounts:
-        count = CustomerDataAccess.objects.filter(
-            account=account, at__gte=start, at__lt=end
-        ).count()
+    for account_id, count in counts.items():
         _, created = CustomerAccessReport.objects.update_or_create(
-            account=account, month=month, defaults={"accesses": count}
+            account_id=account_id, month=month, defaults={"accesses": count}
         )
         prepared += created
     return prepared

@@ -227,6 +227,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
     for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # A message a worker took but never acknowledged (acks_late: the whole worker was killed)
+    # goes back to its queue after this many seconds. Longer than the longest task, or a task
+    # still running is delivered a second time (each job then skips work already done).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=3600)
+    }
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a task killed mid-run is redelivered, never lost
@@ -284,6 +291,9 @@ PRIVACYOPS_DSR_UNCONFIRMED_CLOSE_DAYS = env.int("DSR_UNCONFIRMED_CLOSE_DAYS", de
 PRIVACYOPS_DSR_INTAKE_PER_HOUR = env.int("DSR_INTAKE_PER_HOUR", default=5)
 # How long the signed download link of an access package works; the file is then deleted.
 PRIVACYOPS_DSR_PACKAGE_LINK_DAYS = env.int("DSR_PACKAGE_LINK_DAYS", default=30)
+# A package build that records no step for this long is taken for dead (its worker was lost)
+# and marked failed by the every-minute sweep, so Legal can build it again.
+PRIVACYOPS_DSR_PACKAGE_BUILD_LEASE_SECONDS = env.int("DSR_PACKAGE_BUILD_LEASE_SECONDS", default=300)
 # Where a requester may complain (GDPR Art. 77); stated in every refusal and completion letter.
 PRIVACYOPS_SUPERVISORY_AUTHORITY = (
     "Commission for Personal Data Protection (Комисия за защита на личните данни), "

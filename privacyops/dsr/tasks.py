@@ -23,6 +23,13 @@ def access_package_build_task(self, package_id: int) -> dict:
     return {"package": package.pk, "status": package.status}
 
 
+@shared_task(name="dsr.sweep_package_builds", bind=True)
+def sweep_package_builds(self) -> dict:
+    from .services.access import access_package_builds_sweep
+
+    return access_package_builds_sweep(worker=self.request.hostname or "").summary
+
+
 @shared_task(name="dsr.expire_access_packages", bind=True)
 def expire_access_packages(self) -> dict:
     from . import services

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -39,6 +39,11 @@ def _private_dir() -> Path:
 
 def package_link_days() -> int:
     return settings.PRIVACYOPS_DSR_PACKAGE_LINK_DAYS
+
+
+def package_build_lease_seconds() -> int:
+    """How long a build may go without recording a step before the sweep takes it for dead."""
+    return settings.PRIVACYOPS_DSR_PACKAGE_BUILD_LEASE_SECONDS
 
 
 @transaction.atomic
@@ -82,17 +87,17 @@ def access_package_build(*, package_id: int, worker: str = "") -> AccessPackage:
         ):
             return package
         if package.status == AccessPackage.Status.BUILDING:
-            return _access_package_lost(package)
+            return _access_package_lost(package, why="its task was delivered again")
         run = core_services.job_run_start(job=PACKAGE_JOB, total=3, worker=worker)
         run.summary = {"package": package.pk, "request": package.request.reference}
-        run.save(update_fields=["summary"])
+        _build_step(run, done=0)
         package.status = AccessPackage.Status.BUILDING
         package.job_run = run
         package.save(update_fields=["status", "job_run"])
     request = package.request
     try:
         built = packages.access_package_build(subject=request.subject, reference=request.reference)
-        core_services.job_run_progress(run=run, done=1)
+        _build_step(run, done=1)
         stored_as = f"{request.pk}-{package.pk}-{secrets.token_hex(8)}.zip"
         target = _private_dir() / stored_as
         partial = target.with_suffix(".part")
@@ -100,9 +105,14 @@ def access_package_build(*, package_id: int, worker: str = "") -> AccessPackage:
         with os.fdopen(fd, "wb") as stream:
             stream.write(built.content)
         partial.replace(target)
-        core_services.job_run_progress(run=run, done=2)
+        _build_step(run, done=2)
         with transaction.atomic():
             package = AccessPackage.objects.select_for_update().get(pk=package_id)
+            if package.status != AccessPackage.Status.BUILDING or package.job_run_id != run.pk:
+                # The sweep took this build for dead (a step slower than the lease) and Legal
+                # was told it failed: what it wrote is not offered behind their back.
+                target.unlink(missing_ok=True)
+                return package
             now = timezone.now()
             package.status = AccessPackage.Status.READY
             package.built_at = now
@@ -132,7 +142,7 @@ def access_package_build(*, package_id: int, worker: str = "") -> AccessPackage:
                 detail=f"Package for {request.reference} built and stored privately.",
             )
     except Exception as error:
-        AccessPackage.objects.filter(pk=package_id).update(
+        AccessPackage.objects.filter(pk=package_id, status=AccessPackage.Status.BUILDING).update(
             status=AccessPackage.Status.FAILED, error=repr(error)
         )
         _partial_files_remove(package)
@@ -151,27 +161,89 @@ def _partial_files_remove(package: AccessPackage) -> None:
             partial.unlink(missing_ok=True)
 
 
-def _access_package_lost(package: AccessPackage) -> AccessPackage:
+def _build_step(run: JobRun, *, done: int) -> None:
+    """Record a step of the build and when it was reached: the sweep judges a build by its
+    last step (`last_step_at` in the run's summary), not by when it started."""
+    run.summary = {**run.summary, "last_step_at": timezone.now().isoformat()}
+    run.progress_done = done
+    run.save(update_fields=["progress_done", "summary"])
+
+
+def _access_package_lost(package: AccessPackage, *, why: str) -> AccessPackage:
     """The build's worker was lost (the caller holds the package's lock)."""
     _partial_files_remove(package)
     package.status = AccessPackage.Status.FAILED
-    package.error = "The worker building the package stopped mid-build (killed or lost)."
+    package.error = f"The worker building the package stopped mid-build (killed or lost): {why}."
     package.save(update_fields=["status", "error"])
     if package.job_run_id:
         JobRun.objects.filter(pk=package.job_run_id, status=JobRun.Status.RUNNING).update(
             status=JobRun.Status.INTERRUPTED,
             finished_at=timezone.now(),
-            detail="The worker stopped mid-build; the package was marked failed.",
+            detail=f"The worker stopped mid-build ({why}); the package was marked failed.",
         )
     request_event_record(
         request=package.request,
         kind=Kind.NOTE,
         by=None,
-        note=f"Access package #{package.pk} failed: the worker building it stopped mid-build. "
-        "Nothing was offered; build the package again.",
+        note=f"Access package #{package.pk} failed: the worker building it stopped mid-build "
+        f"({why}). Nothing was offered; build the package again.",
         package=package.pk,
     )
     return package
+
+
+def _last_step_at(package: AccessPackage) -> datetime.datetime:
+    run = package.job_run
+    if run is None:  # the run's record was purged: only the request date is left
+        return package.requested_at
+    stamp = run.summary.get("last_step_at") if isinstance(run.summary, dict) else None
+    return datetime.datetime.fromisoformat(stamp) if stamp else run.started_at
+
+
+def access_package_builds_sweep(
+    *, now: datetime.datetime | None = None, worker: str = ""
+) -> JobRun:
+    """Mark failed every package build that recorded no step within the lease
+    (`PRIVACYOPS_DSR_PACKAGE_BUILD_LEASE_SECONDS`): its worker died with it.
+
+    A whole worker killed (machine lost, the process group SIGKILLed) leaves the build's
+    message unacknowledged in the broker until the visibility timeout, an hour or more; Legal
+    sees the failure within minutes instead, in the request's history, with the unfinished file
+    removed, and can build the package again. When the old message is delivered later, the
+    build finds its package failed and does nothing. A package still queued is left alone:
+    no worker has taken it yet.
+    """
+    now = now or timezone.now()
+    lease = datetime.timedelta(seconds=package_build_lease_seconds())
+    since = now - lease
+    candidates = list(
+        AccessPackage.objects.filter(status=AccessPackage.Status.BUILDING)
+        .filter(
+            Q(job_run__started_at__lte=since) | Q(job_run__isnull=True, requested_at__lte=since)
+        )
+        .values_list("pk", flat=True)
+    )
+    run = core_services.job_run_start(
+        job="dsr.sweep_package_builds", total=len(candidates), worker=worker
+    )
+    failed = []
+    why = f"no step recorded in {package_build_lease_seconds()} seconds"
+    for done, package_id in enumerate(candidates, start=1):
+        with transaction.atomic():
+            package = (
+                AccessPackage.objects.select_for_update(of=("self",))
+                .select_related("job_run")
+                .get(pk=package_id)
+            )
+            if package.status == AccessPackage.Status.BUILDING and _last_step_at(package) <= since:
+                _access_package_lost(package, why=why)
+                failed.append(package.pk)
+        core_services.job_run_progress(run=run, done=done)
+    return core_services.job_run_finish(
+        run=run,
+        summary={"failed": failed, "lease_seconds": package_build_lease_seconds()},
+        detail=f"{len(failed)} package build(s) without progress marked failed." if failed else "",
+    )
 
 
 def access_package_link(*, package: AccessPackage, base_url: str = "") -> str:

@@ -62,6 +62,10 @@ class Registration:
     # Which of the subject's rows the access export shows, where the law lets some be withheld
     # (a disclosure Legal withheld, with its logged reason); erasure still sees every row.
     export_only: models.Q | None = None
+    # How the subject's rows are found where a narrower filter than subject_path lets the
+    # database read less (activity events: only the months the subject has events in); it must
+    # return every row subject_path reaches.
+    subject_rows: Callable[[object], models.QuerySet] | None = None
 
     @property
     def label(self) -> str:
@@ -76,6 +80,8 @@ class Registration:
             return self.model._default_manager.none()
         if not self.subject_path:
             return self.model._default_manager.filter(pk=subject.pk)
+        if self.subject_rows is not None:
+            return self.subject_rows(subject)
         rows = self.model._default_manager.filter(**{self.subject_path: subject})
         # A path through a many-to-many relation can reach the same row twice.
         return rows.distinct() if "__" in self.subject_path or self._is_m2m() else rows
@@ -107,6 +113,7 @@ def register(
     dispose: Callable[[models.QuerySet], int] | None = None,
     clocks: dict[str, str] | None = None,
     export_only: models.Q | None = None,
+    subject_rows: Callable[[object], models.QuerySet] | None = None,
 ) -> Registration:
     if category not in CATEGORY_NAMES:
         raise ValueError(f"Unknown information category {category!r}")
@@ -124,6 +131,7 @@ def register(
         dispose=dispose,
         clocks=dict(clocks or {}),
         export_only=export_only,
+        subject_rows=subject_rows,
     )
     _registrations[model._meta.label] = registration
     return registration

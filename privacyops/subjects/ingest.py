@@ -19,7 +19,7 @@ from privacyops.core import services as core_services
 from privacyops.core.models import JobRun
 
 from . import activity_lines, selectors
-from .models import ActivityEvent, DataSubject
+from .models import ActivityEvent, DataSubject, activity_bounds
 
 LOAD_ACTIVITY_JOB = "load_activity"
 _COPY_COLUMNS = (
@@ -74,7 +74,8 @@ def _subject_ids(rows: list[activity_lines.EventRow]) -> list[int | None]:
 
 
 def write_events(rows: list[activity_lines.EventRow], subject_ids: list[int | None]) -> None:
-    """Insert one batch of events (COPY on PostgreSQL, bulk_create elsewhere); no commit."""
+    """Insert one batch of events (COPY on PostgreSQL, bulk_create elsewhere) and widen their
+    subjects' event months; no commit."""
     if connection.vendor == "postgresql":
         # COPY is PostgreSQL's bulk path; bulk_create would spend most of the time building
         # model instances and one huge INSERT statement.
@@ -86,6 +87,14 @@ def write_events(rows: list[activity_lines.EventRow], subject_ids: list[int | No
                 pairs = sorted(zip(rows, subject_ids, strict=True), key=lambda p: p[1] or 0)
                 for row, subject_id in pairs:
                     copy.write_row((*row, subject_id))  # EventRow's order is _COPY_COLUMNS'
+        # COPY is no ORM write: it keeps the subjects' event months itself (bulk_create
+        # below does through the model's manager).
+        activity_bounds.bounds_widen(
+            spans=activity_bounds.spans_of(
+                (subject_id, row.occurred_at)
+                for row, subject_id in zip(rows, subject_ids, strict=True)
+            )
+        )
         return
     ActivityEvent.objects.bulk_create(
         [

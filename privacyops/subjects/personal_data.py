@@ -3,6 +3,7 @@
 from privacyops.core import registry
 from privacyops.core.erasure import Strategy
 
+from . import selectors
 from .models import (
     Account,
     AccountAssignment,
@@ -118,6 +119,8 @@ registry.register(
     ),
     erasure=registry.DELETE_ROW,
     retention_clock="occurred_at",
+    # Only the months the subject has events in: PostgreSQL skips the other partitions.
+    subject_rows=lambda subject: selectors.activity_events_of(subject=subject),
 )
 registry.register(
     CustomerDataset,

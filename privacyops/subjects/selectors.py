@@ -2,14 +2,16 @@
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import (
     Account,
+    ActivityEvent,
     ContactPoint,
     DataSubject,
     LicenseHolderChange,
+    activity_bounds,
     minors_q,
     normalise_email,
 )
@@ -18,6 +20,8 @@ __all__ = [
     "ALL_ACCOUNTS_PERMISSION",
     "account_contacts",
     "accounts_visible_to",
+    "activity_events_of",
+    "event_months_of",
     "license_changes_visible_to",
     "minors",
     "normalise_email",
@@ -106,3 +110,21 @@ def minors(*, today: datetime.date | None = None) -> QuerySet[DataSubject]:
 def account_contacts(*, account: Account) -> QuerySet[DataSubject]:
     """The customer's people at this account: who may ask for a license-holder change."""
     return DataSubject.objects.filter(account_contacts__account=account).distinct()
+
+
+def event_months_of(*, subject_id: int) -> Q:
+    """The filter that keeps a lookup of one subject's activity events to the months they lie
+    in (PostgreSQL then reads only those partitions): the bounds as stored now, read here
+    rather than taken from an instance that may predate the subject's latest events. Every
+    month while the bounds are not set."""
+    subject = (
+        DataSubject._base_manager.filter(pk=subject_id)
+        .only("activity_from", "activity_until")
+        .first()
+    )
+    return activity_bounds.bounds_q(subject) if subject else Q()
+
+
+def activity_events_of(*, subject) -> QuerySet[ActivityEvent]:
+    """Every activity event of the subject (the access export and erasure read them so)."""
+    return ActivityEvent.objects.filter(event_months_of(subject_id=subject.pk), subject=subject)

@@ -6,6 +6,7 @@ through an index (an e-mail address, a login name) or a name prefix.
 """
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +24,14 @@ from privacyops.security.admin_mixins import AccessLoggedAdminMixin
 
 from .. import selectors, services
 from ..admin_forms import UnderEighteenFilter
-from ..models import AccountContact, ContactPoint, DataSubject, PersonalDataChange
+from ..models import (
+    AccountContact,
+    ActivityEvent,
+    ContactPoint,
+    DataSubject,
+    PersonalDataChange,
+    activity_bounds,
+)
 from ..resources import ContactPointResource, DataSubjectResource
 
 RECENT_EVENTS_SHOWN = 10
@@ -44,6 +52,9 @@ class AccountContactInline(admin.TabularInline):
     autocomplete_fields = ("account",)
     verbose_name = _("account this person belongs to")
     verbose_name_plural = _("accounts this person belongs to")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("account")
 
 
 class PersonalDataChangeInline(admin.TabularInline):
@@ -96,6 +107,21 @@ class PersonalDataWrittenByServicesMixin:
             services.contact_point_add(contact_point=point, by=by)
 
 
+class _SubjectChangeList(ChangeList):
+    """The subjects list: each row's primary e-mail address prefetched (the change page of one
+    subject does without)."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        primary_emails = ContactPoint.objects.filter(kind=ContactPoint.Kind.EMAIL, is_primary=True)
+        return (
+            super()
+            .get_queryset(request, exclude_parameters)
+            .prefetch_related(
+                Prefetch("contact_points", queryset=primary_emails, to_attr="primary_emails")
+            )
+        )
+
+
 @admin.register(DataSubject)
 class DataSubjectAdmin(
     PersonalDataWrittenByServicesMixin,
@@ -131,15 +157,19 @@ class DataSubjectAdmin(
         (_("What else is held"), {"fields": ("licenses_held", "datasets", "activity")}),
     )
 
-    def get_queryset(self, request):
-        primary_emails = ContactPoint.objects.filter(kind=ContactPoint.Kind.EMAIL, is_primary=True)
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related(
-                Prefetch("contact_points", queryset=primary_emails, to_attr="primary_emails")
-            )
-        )
+    def get_changelist(self, request, **kwargs):
+        return _SubjectChangeList
+
+    def get_object(self, request, object_id, from_field=None):
+        # The access log looks the subject up again after the page is rendered: a page view
+        # reads the row once. Only for a GET: a POST saves what it read.
+        if request.method != "GET":
+            return super().get_object(request, object_id, from_field)
+        loaded = request.__dict__.setdefault("_subjects_loaded", {})
+        key = (object_id, from_field)
+        if key not in loaded:
+            loaded[key] = super().get_object(request, object_id, from_field)
+        return loaded[key]
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -186,17 +216,25 @@ class DataSubjectAdmin(
     def activity(self, subject: DataSubject) -> str:
         if subject.pk is None:
             return "—"
-        events = subject.activity_events.order_by("-occurred_at", "-id")
+        # Only the months the subject has events in (the row was read for this page), and not
+        # through the related manager, which would load each event's subject id one by one.
+        events = ActivityEvent.objects.filter(
+            activity_bounds.bounds_q(subject), subject_id=subject.pk
+        ).order_by("-occurred_at", "-id")
+        recent = list(
+            events.only("occurred_at", "event_kind", "page", "ip")[: RECENT_EVENTS_SHOWN + 1]
+        )
+        if not recent:
+            return gettext("No events recorded.")
         cap = CappedCountPaginator.cap
-        count = events[:cap].count()
+        # Counted only when there are more than the page shows, and then up to the cap.
+        count = len(recent) if len(recent) <= RECENT_EVENTS_SHOWN else events[:cap].count()
+        recent = recent[:RECENT_EVENTS_SHOWN]
         url = (
             reverse("admin:subjects_activityevent_changelist") + f"?subject__id__exact={subject.pk}"
         )
         shown = f"{cap:,}+" if count >= cap else f"{count:,}"
         link = format_html(gettext('<a href="{}">{} events: see them all</a>'), url, shown)
-        if not count:
-            return gettext("No events recorded.")
-        recent = events.only("occurred_at", "event_kind", "page", "ip")[:RECENT_EVENTS_SHOWN]
         rows = format_html_join(
             "",
             "<li>{} — {} {} ({})</li>",

@@ -1,11 +1,44 @@
 """Other Information (activity events) and Customer-Generated Data (customer datasets)."""
 
-from django.db import models
+from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import activity_bounds
 from .accounts import Account
 from .people import DataSubject
+
+# What an update must widen the subjects' bounds for: moving events in time or to a subject.
+_BOUND_FIELDS = {"occurred_at", "subject", "subject_id"}
+
+
+class ActivityEventQuerySet(models.QuerySet):
+    """Every ORM write of events keeps their subjects' bounds (models/activity_bounds.py)."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db, savepoint=False):
+            created = super().bulk_create(objs, *args, **kwargs)
+            as_time = self.model._meta.get_field("occurred_at").to_python
+            activity_bounds.bounds_widen(
+                spans=activity_bounds.spans_of(
+                    (e.subject_id, as_time(e.occurred_at)) for e in created
+                ),
+                using=self.db,
+            )
+        return created
+
+    def update(self, **kwargs):
+        if not _BOUND_FIELDS & kwargs.keys():
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            pks = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            moved = self.model._base_manager.using(self.db).filter(pk__in=pks)
+            activity_bounds.bounds_widen(
+                spans=activity_bounds.spans_of(moved.values_list("subject_id", "occurred_at")),
+                using=self.db,
+            )
+        return count
 
 
 class ActivityEvent(models.Model):
@@ -54,6 +87,8 @@ class ActivityEvent(models.Model):
         db_index=False,  # covered by the (subject, occurred_at) index
     )
 
+    objects = ActivityEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("activity event (Other Information)")
         verbose_name_plural = _("activity events (Other Information)")
@@ -68,6 +103,18 @@ class ActivityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_event_kind_display()} {self.page} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            super().save(*args, **kwargs)
+            if self.subject_id is not None:
+                # Read back as stored: a string or naive time given to the model is the
+                # database's value here.
+                occurred_at = self._meta.get_field("occurred_at").to_python(self.occurred_at)
+                activity_bounds.bounds_widen(
+                    spans={self.subject_id: (occurred_at, occurred_at)}, using=using
+                )
 
 
 class CustomerDataset(models.Model):

@@ -94,6 +94,22 @@ class DataSubject(models.Model):
     )
     created_at = models.DateTimeField(_("first recorded"), default=timezone.now)
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
+    # The months the subject's activity events lie in (models/activity_bounds.py): lookups of
+    # their events read only those months' partitions. Kept by every write of an event.
+    activity_from = models.DateTimeField(
+        _("activity recorded from"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The start of the month of this person's earliest activity event."),
+    )
+    activity_until = models.DateTimeField(
+        _("activity recorded until"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The start of the month after this person's latest activity event."),
+    )
     erased_at = models.DateTimeField(
         _("erased"),
         null=True,

@@ -1,0 +1,164 @@
+"""The months a data subject's activity events lie in, kept on the subject's row.
+
+`DataSubject.activity_from` is the first instant of the month (UTC) of the subject's earliest
+event, `activity_until` the first instant of the month after its latest: every event of the
+subject lies in [activity_from, activity_until). Lookups of one subject's events (the admin, the
+access export, erasure) add that range to their filter, so that PostgreSQL reads only the
+monthly partitions (privacyops/subjects/partitions.py, calendar months in UTC) the subject has
+events in instead of probing every month's index.
+
+The bounds are only ever widened, never narrowed: a deleted or purged event leaves them wider
+than needed, which costs a few empty index probes and loses nothing. An access export or an
+erasure that missed an event because a write forgot its bounds would be a legal failure, so
+every way an event is written widens them: `ActivityEvent.save`, the manager's `bulk_create`
+and `update` (when it moves an event in time or to a subject), and the COPY path of ingestion,
+which calls `bounds_widen` itself. Subjects whose bounds are not set (NULL) are looked up over
+every month.
+
+Whole months, not the exact instants: the partitions are months, so nothing more would be
+pruned, and a busy user's row is rewritten once a month rather than at every batch.
+"""
+
+import datetime
+
+from django.db import connections, router
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce, Greatest, Least
+from django.utils import timezone
+
+from .people import DataSubject
+
+_SUBJECTS_PER_UPDATE = 500  # SQLite's limit of parameters per statement is far above 500 × 6
+
+
+def month_floor(moment: datetime.datetime) -> datetime.datetime:
+    """The first instant (UTC) of the calendar month `moment` falls in (the partitions' month,
+    as privacyops.subjects.partitions.month_start; a test holds the two together)."""
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    moment = moment.astimezone(datetime.UTC)
+    return moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def month_ceiling(moment: datetime.datetime) -> datetime.datetime:
+    """The first instant (UTC) of the month after the one `moment` falls in."""
+    return (month_floor(moment) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def spans_of(pairs) -> dict[int, tuple[datetime.datetime, datetime.datetime]]:
+    """(subject id, occurred_at) pairs -> {subject id: (earliest, latest)}, subjects only."""
+    spans: dict[int, tuple[datetime.datetime, datetime.datetime]] = {}
+    for subject_id, occurred_at in pairs:
+        if subject_id is None or occurred_at is None:
+            continue
+        if subject_id in spans:
+            earliest, latest = spans[subject_id]
+            spans[subject_id] = (min(earliest, occurred_at), max(latest, occurred_at))
+        else:
+            spans[subject_id] = (occurred_at, occurred_at)
+    return spans
+
+
+def bounds_widen(
+    *, spans: dict[int, tuple[datetime.datetime, datetime.datetime]], using: str | None = None
+) -> None:
+    """Widen each subject's bounds to cover its new events (earliest, latest), in the caller's
+    transaction. Each update compares with the row as it is when written (LEAST / GREATEST in
+    the statement itself), so two batches for one subject committing at once both count."""
+    if not spans:
+        return
+    using = using or router.db_for_write(DataSubject)
+    months = {
+        subject_id: (month_floor(earliest), month_ceiling(latest))
+        for subject_id, (earliest, latest) in spans.items()
+    }
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        # One statement for the whole batch; rows already covering their months are not
+        # rewritten.
+        table = DataSubject._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS s SET "
+                "activity_from = LEAST(coalesce(s.activity_from, v.lo), v.lo), "
+                "activity_until = GREATEST(coalesce(s.activity_until, v.hi), v.hi) "
+                "FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) AS v(id, lo, hi) "
+                "WHERE s.id = v.id AND (s.activity_from IS NULL OR s.activity_from > v.lo "
+                "OR s.activity_until IS NULL OR s.activity_until < v.hi)",
+                [list(months), [m[0] for m in months.values()], [m[1] for m in months.values()]],
+            )
+        return
+    # Elsewhere (SQLite) one UPDATE per chunk of subjects, each row's new value a CASE of its
+    # own: a constant number of statements per batch, as on PostgreSQL.
+    subjects = DataSubject._base_manager.using(using)
+    chunk = list(months.items())
+    for start in range(0, len(chunk), _SUBJECTS_PER_UPDATE):
+        part = chunk[start : start + _SUBJECTS_PER_UPDATE]
+        subjects.filter(pk__in=[subject_id for subject_id, _ in part]).update(
+            activity_from=Case(
+                *(
+                    When(pk=subject_id, then=Least(Coalesce("activity_from", Value(lo)), Value(lo)))
+                    for subject_id, (lo, _) in part
+                ),
+                default=F("activity_from"),
+            ),
+            activity_until=Case(
+                *(
+                    When(
+                        pk=subject_id,
+                        then=Greatest(Coalesce("activity_until", Value(hi)), Value(hi)),
+                    )
+                    for subject_id, (_, hi) in part
+                ),
+                default=F("activity_until"),
+            ),
+        )
+
+
+def bounds_q(subject, *, prefix: str = "") -> Q:
+    """The filter that keeps a lookup of the subject's events to its months: empty (every
+    month) while its bounds are not set. `subject` is a DataSubject with its bounds loaded."""
+    lower, upper = subject.activity_from, subject.activity_until
+    if lower is None or upper is None:
+        return Q()
+    return Q(**{f"{prefix}occurred_at__gte": lower, f"{prefix}occurred_at__lt": upper})
+
+
+def bounds_recompute(*, subject_model=None, event_model=None, using: str | None = None) -> int:
+    """Set every subject's bounds from the events themselves (the migration's backfill, with
+    its historical models, and the benchmark's generator): the exact months, whatever was there
+    before. Returns the number of subjects with events."""
+    from .activity import ActivityEvent  # activity.py imports this module
+
+    subject_model, event_model = subject_model or DataSubject, event_model or ActivityEvent
+    using = using or router.db_for_write(subject_model)
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        subjects, events = subject_model._meta.db_table, event_model._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {subjects} AS s SET "
+                "activity_from = date_trunc('month', b.lo AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', "
+                "activity_until = (date_trunc('month', b.hi AT TIME ZONE 'UTC') "
+                "+ interval '1 month') AT TIME ZONE 'UTC' "
+                f"FROM (SELECT subject_id, min(occurred_at) AS lo, max(occurred_at) AS hi "
+                f"FROM {events} WHERE subject_id IS NOT NULL GROUP BY subject_id) AS b "
+                "WHERE s.id = b.subject_id"
+            )
+            return cursor.rowcount
+    from django.db.models import Max, Min
+
+    spans = {
+        row["subject"]: (row["earliest"], row["latest"])
+        for row in event_model._base_manager.using(using)
+        .filter(subject__isnull=False)
+        .values("subject")
+        .annotate(earliest=Min("occurred_at"), latest=Max("occurred_at"))
+        .order_by()
+    }
+    subjects = subject_model._base_manager.using(using)
+    for subject_id, (earliest, latest) in spans.items():
+        subjects.filter(pk=subject_id).update(
+            activity_from=month_floor(earliest), activity_until=month_ceiling(latest)
+        )
+    return len(spans)

@@ -3,6 +3,7 @@ a job at a chosen step, so a kill or a restart lands there rather than at a rand
 
 FAULT_PAUSE_AT="<job>:<progress>:<seconds>" pauses when that job's JobRun records that progress
 (the step is committed; the next one has not begun) and writes FAULT_MARKER when it does.
+FAULT_HOLD_SWAP holds a month's partition swap half-way (see `_hold_swap_install`).
 """
 
 import os
@@ -23,3 +24,32 @@ def _pause_at_step(sender, instance, **kwargs):
 
 if os.environ.get("FAULT_PAUSE_AT"):
     post_save.connect(_pause_at_step, dispatch_uid="tests.faults.pause")
+
+
+def _hold_swap_install(**kwargs):
+    """FAULT_HOLD_SWAP="<partition>": the swap of that month is held once its old partition is
+    detached and before the fresh one is attached (the month's rows are out of the table, in
+    an open transaction), writing FAULT_MARKER, until the file FAULT_RELEASE exists."""
+    from privacyops.retention import partition_swap
+
+    attach = partition_swap.attach
+    if getattr(attach, "fault_hold", False):
+        return
+
+    def held_attach(cursor, *, table, name, month):
+        if month.partition.name == os.environ["FAULT_HOLD_SWAP"]:
+            Path(os.environ["FAULT_MARKER"]).write_text(str(os.getpid()))
+            release, deadline = Path(os.environ["FAULT_RELEASE"]), time.monotonic() + 600
+            while not release.exists() and time.monotonic() < deadline:
+                time.sleep(0.1)
+        return attach(cursor, table=table, name=name, month=month)
+
+    held_attach.fault_hold = True
+    partition_swap.attach = held_attach
+
+
+if os.environ.get("FAULT_HOLD_SWAP"):
+    from celery.signals import task_prerun
+
+    # In the process that runs the task, once the apps are loaded.
+    task_prerun.connect(_hold_swap_install, dispatch_uid="tests.faults.hold_swap", weak=False)

@@ -179,6 +179,9 @@ def main() -> None:
     parser.add_argument("--skip-orm", action="store_true", help="leave out (c)")
     parser.add_argument("--plain-engine", action="store_true", help="add (a0)")
     parser.add_argument("--ingest", type=int, default=200_000, help="rows for (e); 0: none")
+    parser.add_argument(
+        "--profile", action="store_true", help="print (a)'s slowest SQL statements, summed"
+    )
     args = parser.parse_args()
     db = settings.DATABASES["default"]
     if "postgresql" not in db["ENGINE"] or "bench" not in db["NAME"]:
@@ -230,9 +233,32 @@ def main() -> None:
 
     def engine_run() -> float:
         PurgeRun.objects.all().delete()
+        spent: dict[str, list[float]] = {}
+
+        def timed(execute, statement, params, many, context):
+            t = time.perf_counter()
+            try:
+                return execute(statement, params, many, context)
+            finally:
+                shape = " ".join(statement.split())[:160]
+                spent.setdefault(shape, []).append(time.perf_counter() - t)
+
         t = time.perf_counter()
-        run = services.retention_rule_run(rule=rule)
+        if args.profile:
+            with connection.execute_wrapper(timed):
+                run = services.retention_rule_run(rule=rule)
+        else:
+            run = services.retention_rule_run(rule=rule)
         seconds = time.perf_counter() - t
+        if args.profile:
+            top = sorted(spent.items(), key=lambda item: -sum(item[1]))[:25]
+            in_sql = sum(map(sum, spent.values()))
+            print(
+                f"(a) {seconds:.2f} s, {sum(map(len, spent.values()))} statements taking "
+                f"{in_sql:.2f} s; slowest:"
+            )
+            for shape, times in top:
+                print(f"  {sum(times):7.3f} s  x{len(times):<4} {shape}")
         assert run.status == "succeeded", run.errors
         assert run.rows_deleted == to_purge and run.rows_skipped_held == held, run
         assert remaining() == args.rows - to_purge

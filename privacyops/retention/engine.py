@@ -193,7 +193,7 @@ def targets(rule: RetentionRule) -> list[Registration]:
     return sorted(found, key=lambda r: (r.subject_path == "", r.label))
 
 
-def _kept_by_other_rules(rule: RetentionRule, registration: Registration, now) -> Q:
+def kept_by_other_rules(rule: RetentionRule, registration: Registration, now) -> Q:
     """Rows another active rule still keeps (the longest retention wins)."""
     q = Q()
     others = selectors.rules_active().exclude(pk=rule.pk)
@@ -218,7 +218,7 @@ def select(rule: RetentionRule, registration: Registration, *, cutoff, now=None)
         scope_q(rule, registration)
     )
     disposable = expired.exclude(held_q(registration, timezone.localdate(now))).filter(
-        _kept_by_other_rules(rule, registration, now)
+        kept_by_other_rules(rule, registration, now)
     )
     return Selection(registration, expired.order_by(), disposable.order_by())
 
@@ -226,7 +226,7 @@ def select(rule: RetentionRule, registration: Registration, *, cutoff, now=None)
 def held_keys(today=None) -> tuple[set[int], set[int]]:
     """The data subjects and accounts `held_q` keeps, read into Python (few: legal matters and
     restricted people)."""
-    subjects = set(selectors.subjects_kept(today=today).values_list("pk", flat=True))
+    subjects = selectors.subject_ids_kept(today=today)
     accounts = set(selectors.accounts_under_hold(today=today).values_list("account_id", flat=True))
     return subjects, accounts
 
@@ -255,7 +255,7 @@ def stays_q(rule: RetentionRule, registration: Registration, *, now=None) -> Q:
     disposable rows within the expired ones (what a month swap copies into the new month)."""
     now = now or timezone.now()
     held = held_q(registration, timezone.localdate(now))
-    return ~(scope_q(rule, registration) & ~held & _kept_by_other_rules(rule, registration, now))
+    return ~(scope_q(rule, registration) & ~held & kept_by_other_rules(rule, registration, now))
 
 
 def deletes_rows(action: str, registration: Registration) -> bool:

@@ -72,6 +72,10 @@ def test_one_definition_of_who_a_hold_covers_and_who_retention_keeps(legal, even
     assert _names(selectors.subjects_under_hold()) == {"held", "contact", "holder"}
     # Restricted processing (GDPR Art. 18) keeps the data from disposal, like a hold.
     assert _names(selectors.subjects_kept()) == {"held", "contact", "holder", "restricted"}
+    # The same set read as ids (what a month swap reads once per month).
+    assert selectors.subject_ids_kept() == set(
+        selectors.subjects_kept().values_list("pk", flat=True)
+    )
     assert list(selectors.accounts_under_hold().values_list("account_id", flat=True)) == [
         account.pk
     ]

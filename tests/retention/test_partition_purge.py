@@ -216,3 +216,70 @@ def test_a_role_that_does_not_own_the_table_purges_in_windows(events_rule):
         finally:
             cursor.execute("RESET ROLE")
     assert partitions.may_manage()
+
+
+def _kept_of(rule, registration, *, now=None) -> set[int]:
+    kept = partition_swap.kept_filter(rule, registration, now=now or timezone.now())
+    return set(ActivityEvent.objects.filter(kept).values_list("pk", flat=True))
+
+
+def test_with_no_other_rule_a_swap_finds_what_stays_by_the_held_keys(events_rule, world):
+    """The cheap way (held ids read first, the (subject, time) index) keeps exactly what the
+    general complement keeps, and is taken only when nothing but holds can keep a row."""
+    registration = registry.registration_for(ActivityEvent)
+    expired = ActivityEvent.objects.filter(occurred_at__lte=world["cutoff"])
+    general = set(
+        expired.filter(engine.stays_q(events_rule, registration)).values_list("pk", flat=True)
+    )
+    # The leads' 24-month rule keeps some of the leads' rows: the general complement is used.
+    assert _kept_of(events_rule, registration) & general == general
+    assert engine.kept_by_other_rules(events_rule, registration, timezone.now())
+
+    RetentionRule.objects.filter(code="leads-24").update(is_active=False)
+    assert not engine.kept_by_other_rules(events_rule, registration, timezone.now())
+    held = {world["held"].pk, world["restricted"].pk}
+    expected = set(expired.filter(subject_id__in=held).values_list("pk", flat=True))
+    assert _kept_of(events_rule, registration) & set(expired.values_list("pk", flat=True)) == (
+        expected
+    )
+    assert len(expected) == 10
+
+    run = services.retention_rule_run(rule=events_rule)
+    assert run.status == PurgeRun.Status.SUCCEEDED, run.errors
+    assert set(expired.values_list("pk", flat=True)) == expected
+    assert run.rows_skipped_held == 10
+
+
+@postgresql_only
+def test_a_hold_placed_during_the_swaps_protects_the_months_not_yet_swapped(
+    events_rule, world, legal, monkeypatch
+):
+    RetentionRule.objects.filter(code="leads-24").update(is_active=False)
+    plain = ActivityEvent.objects.get(pk=min(world["ids"]["gone"])).subject
+    theirs = ActivityEvent.objects.filter(subject=plain)
+    before = {
+        m.name: set(
+            theirs.filter(occurred_at__gte=m.lower, occurred_at__lt=m.upper).values_list(
+                "pk", flat=True
+            )
+        )
+        for m in _whole_months(world["cutoff"])
+    }
+    real_attach, swapped = partition_swap.attach, []
+
+    def attach_then_hold(cursor, **kwargs):
+        real_attach(cursor, **kwargs)
+        swapped.append(kwargs["month"].partition.name)
+        if [name for name in swapped if before[name]] == [swapped[-1]]:
+            # Legal places a hold while the first month with this person's events is swapped.
+            services.legal_hold_place(by=legal, matter="Late", reason="claim", subject=plain)
+
+    monkeypatch.setattr(partition_swap, "attach", attach_then_hold)
+    run = services.retention_rule_run(rule=events_rule)
+
+    assert run.status == PurgeRun.Status.SUCCEEDED, run.errors
+    remaining = set(theirs.values_list("pk", flat=True))
+    first = next(name for name in swapped if before[name])
+    assert not before[first] & remaining  # that month's swap read the keys before the hold
+    later = [name for name in swapped[swapped.index(first) + 1 :] if before[name]]
+    assert later and all(before[name] <= remaining for name in later)

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -256,6 +256,18 @@ def _open_review(*, rule: RetentionRule, run: PurgeRun) -> DispositionReview | N
     return review
 
 
+def _run_interrupted_unresumed(rule: RetentionRule) -> list[PurgeRun]:
+    """The rule's latest run, when it was interrupted and no run has taken it up yet."""
+    latest = PurgeRun.objects.filter(rule=rule).order_by("-started_at", "-pk").first()
+    if (
+        latest is None
+        or latest.status != PurgeRun.Status.INTERRUPTED
+        or PurgeRun.objects.filter(resumed_from=latest).exists()
+    ):
+        return []
+    return [latest]
+
+
 def retention_rule_run(
     *, rule: RetentionRule, dry_run: bool = False, worker: str = ""
 ) -> PurgeRun | Preview | None:
@@ -273,8 +285,9 @@ def retention_rule_run(
         log.info("Rule %s is being run by another worker; skipped", rule.code)
         return None
     try:
-        interrupted = runs_mark_interrupted(rule=rule)
-        # A disposal run a killed worker left behind is finished first, with its own cutoff.
+        interrupted = runs_mark_interrupted(rule=rule) + _run_interrupted_unresumed(rule)
+        # A disposal run a killed worker (or a lost database) left behind is finished first,
+        # with its own cutoff.
         resume = next((r for r in interrupted if r.action != RetentionRule.Action.REVIEW), None)
         now = timezone.now()
         if resume is not None:
@@ -318,7 +331,19 @@ def retention_rule_run(
                 _purge_registration(run=run, rule=rule, registration=registration, token=token)
         except LeaseLost:
             return _finish(run, PurgeRun.Status.INTERRUPTED, "Lost the rule's lease mid-run.")
-        except Exception as exc:  # recorded on the run; the next run resumes from it
+        except (OperationalError, InterfaceError) as exc:
+            # The database went away (a restart, a failover): every committed window and month
+            # is final, the one in flight rolled back; the next run resumes from the checkpoint.
+            log.warning("Retention rule %s interrupted: the database went away", rule.code)
+            if not connection.in_atomic_block:  # the broken connection: _finish opens anew
+                connection.close_if_unusable_or_obsolete()
+            return _finish(
+                run,
+                PurgeRun.Status.INTERRUPTED,
+                f"The database connection was lost mid-run ({type(exc).__name__}); every "
+                "committed window is final, the rest is untouched.",
+            )
+        except Exception as exc:  # recorded on the run; the next run starts anew
             log.exception("Retention rule %s failed", rule.code)
             return _finish(run, PurgeRun.Status.FAILED, f"{type(exc).__name__}: {exc}")
         if review is not None:

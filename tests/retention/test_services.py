@@ -359,6 +359,40 @@ def test_a_dead_run_along_the_clock_index_resumes_after_its_last_window(events_r
     assert run.checkpoint["subjects.ActivityEvent"]["done"]
 
 
+def test_a_run_that_loses_the_database_is_interrupted_and_the_next_run_resumes_it(
+    settings, events_rule, monkeypatch
+):
+    """A database restart mid-run (the connection error, not a bug in the rule): the run is
+    interrupted, not failed, and the next run carries on from its checkpoint and cutoff."""
+    from django.db import OperationalError
+
+    from privacyops.retention import runs
+
+    settings.RETENTION_WINDOW_SIZE = 3
+    subject = DataSubjectFactory()
+    for _ in range(9):
+        event(subject, 20)
+    real, windows = engine.delete_window, []
+
+    def delete_then_lose_the_database(*args, **kwargs):
+        windows.append(1)
+        if len(windows) == 2:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runs.engine, "delete_window", delete_then_lose_the_database)
+    dead = _run(events_rule)
+    assert dead.status == PurgeRun.Status.INTERRUPTED and "connection was lost" in dead.errors
+    assert dead.rows_deleted == 3 and ActivityEvent.objects.count() == 6
+
+    monkeypatch.undo()
+    run = _run(events_rule)
+    assert run.resumed_from == dead and run.cutoff == dead.cutoff
+    assert dead.rows_deleted + run.rows_deleted == 9 and not ActivityEvent.objects.exists()
+    # Taken up once: a third run starts anew.
+    assert _run(events_rule).resumed_from is None
+
+
 def test_erase_honours_legal_holds(legal):
     subject = DataSubjectFactory()
     ContactPointFactory(subject=subject)

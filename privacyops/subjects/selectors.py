@@ -126,5 +126,8 @@ def event_months_of(*, subject_id: int) -> Q:
 
 
 def activity_events_of(*, subject) -> QuerySet[ActivityEvent]:
-    """Every activity event of the subject (the access export and erasure read them so)."""
-    return ActivityEvent.objects.filter(event_months_of(subject_id=subject.pk), subject=subject)
+    """Every activity event of the subject, in one statement that reads the subject's months
+    as stored when it runs (the access export and erasure: one query per registered model)."""
+    return ActivityEvent.objects.filter(
+        activity_bounds.stored_bounds_q(subject_id=subject.pk), subject=subject
+    )

@@ -108,7 +108,9 @@ class ActivityEvent(models.Model):
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         with transaction.atomic(using=using, savepoint=False):
             super().save(*args, **kwargs)
-            if self.subject_id is not None:
+            update_fields = kwargs.get("update_fields")
+            moved = update_fields is None or bool(_BOUND_FIELDS & set(update_fields))
+            if self.subject_id is not None and moved:
                 # Read back as stored: a string or naive time given to the model is the
                 # database's value here.
                 occurred_at = self._meta.get_field("occurred_at").to_python(self.occurred_at)

@@ -22,6 +22,7 @@ __all__ = [
     "accounts_visible_to",
     "activity_events_of",
     "event_months_of",
+    "events_counted_up_to",
     "license_changes_visible_to",
     "minors",
     "normalise_email",
@@ -131,3 +132,13 @@ def activity_events_of(*, subject) -> QuerySet[ActivityEvent]:
     return ActivityEvent.objects.filter(
         activity_bounds.stored_bounds_q(subject_id=subject.pk), subject=subject
     )
+
+
+def events_counted_up_to(events: QuerySet[ActivityEvent], *, cap: int) -> int:
+    """How many of these events there are, counting no further than `cap`.
+
+    Unordered and only the time: PostgreSQL counts from the index that served the filter (the
+    (subject, time), (kind, time) and time indexes all hold it) without reading the rows, which
+    for a busy subject's 10,000 events spread over every month is ~5 ms instead of ~100.
+    """
+    return events.order_by().values("occurred_at")[:cap].count()

@@ -227,8 +227,13 @@ class DataSubjectAdmin(
         if not recent:
             return gettext("No events recorded.")
         cap = CappedCountPaginator.cap
-        # Counted only when there are more than the page shows, and then up to the cap.
-        count = len(recent) if len(recent) <= RECENT_EVENTS_SHOWN else events[:cap].count()
+        # Counted only when there are more than the page shows, and then up to the cap, from
+        # the (subject, time) index alone.
+        count = (
+            len(recent)
+            if len(recent) <= RECENT_EVENTS_SHOWN
+            else selectors.events_counted_up_to(events, cap=cap)
+        )
         recent = recent[:RECENT_EVENTS_SHOWN]
         url = (
             reverse("admin:subjects_activityevent_changelist") + f"?subject__id__exact={subject.pk}"

@@ -359,3 +359,16 @@ def test_a_subjects_lookups_read_only_the_partitions_of_its_months(client, legal
     ana.refresh_from_db()  # the page's own read of the subject
     page_events = ActivityEvent.objects.filter(activity_bounds.bounds_q(ana), subject=ana)
     assert _months_read(page_events) == expected
+
+
+@pytest.mark.parametrize("language", ["en", "bg"])
+def test_the_subjects_lists_checkbox_is_djangos_markup(language):
+    from django.contrib import admin
+    from django.utils import translation
+
+    subject = DataSubjectFactory(full_name="Ana <b>&\"Petrova'")
+    subjects_admin = admin.site._registry[DataSubject]
+    with translation.override(language):
+        assert subjects_admin.action_checkbox(subject) == admin.ModelAdmin.action_checkbox(
+            subjects_admin, subject
+        )

@@ -6,6 +6,7 @@ through an index (an e-mail address, a login name) or a name prefix.
 """
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -35,6 +36,8 @@ from ..models import (
 from ..resources import ContactPointResource, DataSubjectResource
 
 RECENT_EVENTS_SHOWN = 10
+# Django's own text (translated in Django's catalogue, so not extracted into ours).
+_DJANGO_ACTION_LABEL = "Select this object for an action - {}"
 
 
 # --- Data subjects ---------------------------------------------------------------------------
@@ -198,6 +201,17 @@ class DataSubjectAdmin(
         if term.isdigit():
             matches |= Q(pk=int(term))
         return queryset.filter(matches), False
+
+    def action_checkbox(self, subject: DataSubject) -> str:
+        # Django renders this box through a widget template per row, a sixth of the list's
+        # time: the same markup, written directly.
+        label = gettext(_DJANGO_ACTION_LABEL).format(subject)
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            subject.pk,
+            label,
+        )
 
     @admin.display(description=_("primary e-mail"))
     def primary_email(self, subject: DataSubject) -> str:

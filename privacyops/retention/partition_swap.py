@@ -5,11 +5,16 @@ events on PostgreSQL: `privacyops.subjects.partitions`) and the rule deletes its
 month that lies entirely on or before the cutoff is swapped, oldest first, one transaction each:
 
   1. the table is locked against writes (SHARE ROW EXCLUSIVE: reads go on; a late event for
-     that month cannot slip in between the copy and the drop);
-  2. the rows the rule leaves (`engine.stays_q`: held, restricted, out of scope, kept by a
-     longer rule; few) are copied into a fresh table;
-  3. the old partition is detached, the fresh table attached in its place for the same range,
-     the old partition dropped and the fresh one takes its name.
+     that month cannot slip in between reading what stays and the drop);
+  2. the ids of the rows the rule leaves (`engine.stays_q`: held, restricted, out of scope,
+     kept by a longer rule; few) are read, by this role, with `kept_filter`;
+  3. the database function `privacyops_activity_month_replace` (migration subjects.0015,
+     SECURITY DEFINER: only the table's owner may detach and drop partitions, and the runtime
+     role of README's two-role setup owns nothing) copies those ids' rows into a fresh table,
+     detaches the old partition, attaches the fresh table in its place for the same range,
+     drops the old partition and gives the fresh one its name. It takes the month's lower
+     bound and ids only and finds the partition in the catalogue: a caller can make it
+     dispose of rows it could DELETE anyway, nothing more.
 
 DDL is transactional in PostgreSQL: if anything fails or the process dies, the transaction
 rolls back and the month is exactly as it was. The disposed count (rows in the old partition
@@ -18,13 +23,12 @@ month in the run's checkpoint, inside the same transaction.
 
 Months not entirely past the cutoff, the default partition, and every table that is not
 partitioned go through the windows (`engine.windows`). The choice is a capability of the
-table (is it range-partitioned on the clock column, and may this role attach and drop its
-partitions?), asked of the database.
+table (is it range-partitioned on the clock column, and may this role execute the functions
+that replace its partitions: `partitions.may_manage`?), asked of the database.
 """
 
 from dataclasses import dataclass
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
@@ -97,61 +101,52 @@ def kept_filter(rule: RetentionRule, registration: Registration, *, now) -> Q:
     return engine.stays_q(rule, registration, now=now)
 
 
-def copy_kept(cursor, *, fresh: str, month: Month, kept: Q, rule, registration) -> int:
-    """Copy the month's rows matching `kept` into `fresh`; how many."""
+def kept_ids(*, month: Month, kept: Q, rule, registration) -> list[int]:
+    """The ids of the month's rows matching `kept` (few: held, restricted, kept longer)."""
     model = registration.model
     column = model._meta.get_field(engine.window_column(rule, registration)).name
-    columns = [f.column for f in model._meta.concrete_fields]
-    rows = (
+    return list(
         model._base_manager.filter(
             **{f"{column}__gte": month.partition.lower, f"{column}__lt": month.partition.upper}
         )
         .filter(kept)
         .order_by()
-        .values_list(*[f.attname for f in model._meta.concrete_fields])
+        .values_list("pk", flat=True)
     )
-    try:
-        select, params = rows.query.sql_with_params()
-    except EmptyResultSet:  # nobody held: nothing stays
-        return 0
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    cursor.execute(f"INSERT INTO {fresh} ({names}) {select}", params)
-    return cursor.rowcount
 
 
-def attach(cursor, *, table: str, name: str, month: Month) -> None:
+def month_replace(cursor, *, month: Month, kept_ids: list[int]) -> int:
+    """The database replaces the month's partition by a copy of the kept ids' rows (function
+    `privacyops_activity_month_replace`, migration subjects.0015, the owner's rights); the
+    number of rows disposed of. Nothing is committed here.
+
+    The ids are read before, in a statement of their own: a query still reading the month
+    (a subquery of this call) would keep its partition open, and PostgreSQL refuses to drop
+    a table that one of the session's active queries uses."""
     cursor.execute(
-        f"ALTER TABLE {table} ATTACH PARTITION {name} FOR VALUES FROM (%s) TO (%s)",
-        [month.partition.lower, month.partition.upper],
+        f"SELECT {partitions.REPLACE_FUNCTION}(%s, %s::bigint[])",
+        [month.partition.lower, kept_ids],
     )
+    return cursor.fetchone()[0]
 
 
 def month_swap(*, rule: RetentionRule, registration: Registration, month: Month, now) -> int:
     """Replace one month's partition by a copy of the rows the rule leaves; the number of rows
     disposed of. Runs inside the caller's transaction (the caller commits the count with it)."""
     table = registration.model._meta.db_table
-    old = month.partition.name
-    fresh = f"{old}_swap"[:63]
     with connection.cursor() as cursor:
+        # Writes wait from here to the commit, so the kept ids read next are all the month
+        # will have (the function takes the same lock again, as the owner).
         cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
         # Foreign-key checks deferred to commit (rows written earlier in this transaction:
         # tests, a caller's own inserts) must run now: a table with pending checks cannot go.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(f"DROP TABLE IF EXISTS {fresh}")
-        cursor.execute(f"CREATE TABLE {fresh} (LIKE {table} INCLUDING DEFAULTS)")
-        kept = copy_kept(
-            cursor,
-            fresh=fresh,
+        kept = kept_ids(
             month=month,
             kept=kept_filter(rule, registration, now=now),
             rule=rule,
             registration=registration,
         )
-        cursor.execute(f"SELECT count(*) FROM {old}")
-        (total,) = cursor.fetchone()
-        cursor.execute(f"ALTER TABLE {table} DETACH PARTITION {old}")
-        attach(cursor, table=table, name=fresh, month=month)
-        cursor.execute(f"DROP TABLE {old}")
-        cursor.execute(f"ALTER TABLE {fresh} RENAME TO {old}")
+        disposed = month_replace(cursor, month=month, kept_ids=kept)
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys' own mode
-    return total - kept
+    return disposed

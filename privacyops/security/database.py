@@ -14,6 +14,13 @@ ACCESS_LOG_TABLE = "security_accesslogentry"
 # No model knows this table and the runtime role is granted nothing on it: a row in it opens a
 # maintenance window in which the owner may empty the access log (the triggers consult it).
 MAINTENANCE_TABLE = "security_access_log_maintenance"
+# SECURITY DEFINER functions (owned by the owner, PUBLIC's EXECUTE revoked) the runtime role may
+# call: activity events' monthly partitions, created ahead and replaced by a purge (migration
+# subjects.0015; privacyops.subjects.partitions). Granted where they exist.
+RUNTIME_FUNCTIONS = (
+    "privacyops_activity_months_ensure(timestamptz, integer)",
+    "privacyops_activity_month_replace(timestamptz, bigint[])",
+)
 
 
 def quote(connection, name: str) -> str:
@@ -30,6 +37,12 @@ def runtime_role_grants(*, role: str, using: str = "default") -> list[str]:
         raise ValueError("Database roles and grants are PostgreSQL's; SQLite has no roles.")
     who = quote(connection, role)
     database = quote(connection, connection.settings_dict["NAME"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT f FROM unnest(%s::text[]) f WHERE to_regprocedure(f) IS NOT NULL",
+            [list(RUNTIME_FUNCTIONS)],
+        )
+        functions = [row[0] for row in cursor.fetchall()]
     return [
         f"GRANT CONNECT, TEMPORARY ON DATABASE {database} TO {who}",
         f"GRANT USAGE ON SCHEMA public TO {who}",
@@ -39,6 +52,7 @@ def runtime_role_grants(*, role: str, using: str = "default") -> list[str]:
         f"REVOKE UPDATE, DELETE, TRUNCATE ON {quote(connection, ACCESS_LOG_TABLE)} FROM {who}",
         f"REVOKE ALL ON {quote(connection, MAINTENANCE_TABLE)} FROM {who}",
         f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {who}",
+        *(f"GRANT EXECUTE ON FUNCTION {function} TO {who}" for function in functions),
     ]
 
 

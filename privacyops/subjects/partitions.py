@@ -8,9 +8,12 @@ PostgreSQL requires the partition key in every unique constraint, so the table's
 table has a foreign key to activity events).
 
 `partitions_ensure` creates the months ahead (beat, daily; ACTIVITY_PARTITION_MONTHS_AHEAD),
-moving any rows the default partition already holds for such a month into it.
-`activity_partition` / `month_partitions` tell the retention engine whether it may swap whole
-months (a capability, asked of the database, not of the vendor).
+moving any rows the default partition already holds for such a month into it. Creating,
+attaching and dropping partitions is the table owner's right alone, so it (and the purge's
+month replacement) goes through two SECURITY DEFINER functions the owner created in migration
+subjects.0015, which `manage.py database_grants` lets the runtime role execute.
+`partition_key` / `month_partitions` / `may_manage` tell the retention engine whether it may
+swap whole months (a capability, asked of the database, not of the vendor).
 `convert_to_partitions` / `convert_to_plain` are the migration's two directions.
 """
 
@@ -31,6 +34,13 @@ KEY = "occurred_at"
 DEFAULT_PARTITION = f"{TABLE}_default"
 PLAIN_TABLE = f"{TABLE}_plain"
 SEQUENCE = f"{TABLE}_id_seq"
+# The SECURITY DEFINER functions of migration subjects.0015, by their signatures.
+ENSURE_FUNCTION = "privacyops_activity_months_ensure"
+REPLACE_FUNCTION = "privacyops_activity_month_replace"
+FUNCTIONS = (
+    f"{ENSURE_FUNCTION}(timestamptz, integer)",
+    f"{REPLACE_FUNCTION}(timestamptz, bigint[])",
+)
 
 log = logging.getLogger(__name__)
 _BOUND = re.compile(r"FOR VALUES FROM \('([^']+)'\) TO \('([^']+)'\)")
@@ -118,19 +128,22 @@ def month_partitions(table: str = TABLE, *, connection=None) -> list[Partition]:
 
 
 def may_manage(table: str = TABLE, *, connection=None) -> bool:
-    """Whether this database role may create, attach and drop the table's partitions (it owns
-    the table, or is a member of the role that does). With the two roles of README.md
-    ("Configuration"), the runtime role may not: then no month is swapped (the purge works in
-    windows, as on a plain table) and partitions are created by a run as the owner."""
+    """Whether this database role may create the table's months and replace a purged month:
+    it may EXECUTE both functions of migration subjects.0015 (SECURITY DEFINER, owned by the
+    table's owner, which may always call them). With the two roles of README.md
+    ("Configuration") the runtime role may once `database_grants` granted it; a role with no
+    grant (or a table the functions do not serve) gets no month swapped (the purge works in
+    windows, as on a plain table) and no partition created."""
     connection = connection or default_connection
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or table != TABLE:
         return False
     with connection.cursor() as cursor:
         found = _rows(
             cursor,
-            "SELECT pg_has_role(current_user, relowner, 'USAGE') FROM pg_class "
-            "WHERE relname = %s AND relnamespace = current_schema()::regnamespace",
-            [table],
+            "SELECT bool_and(to_regprocedure(f) IS NOT NULL "
+            "AND has_function_privilege(to_regprocedure(f), 'EXECUTE')) "
+            "FROM unnest(%s::text[]) f",
+            [list(FUNCTIONS)],
         )
     return bool(found and found[0][0])
 
@@ -151,50 +164,30 @@ def months_ahead() -> int:
     return settings.ACTIVITY_PARTITION_MONTHS_AHEAD
 
 
-def _create_month(cursor, start: datetime.datetime, table: str = TABLE) -> str:
-    """One month's partition; rows the default partition holds for that month move into it
-    (PostgreSQL refuses to attach a range the default partition has rows in)."""
-    name, end = partition_name(start, table), next_month(start)
-    cursor.execute(f"CREATE TABLE {name} (LIKE {table} INCLUDING DEFAULTS)")
-    cursor.execute(
-        f"""WITH moved AS (DELETE FROM {table}_default
-                           WHERE {KEY} >= %s AND {KEY} < %s RETURNING *)
-            INSERT INTO {name} SELECT * FROM moved""",
-        [start, end],
-    )
-    cursor.execute(
-        f"ALTER TABLE {table} ATTACH PARTITION {name} FOR VALUES FROM (%s) TO (%s)", [start, end]
-    )
-    return name
-
-
 def partitions_ensure(*, ahead: int | None = None, now=None, connection=None) -> list[str]:
     """Create the partitions of this month and the next `ahead` months that do not exist yet
-    (ACTIVITY_PARTITION_MONTHS_AHEAD by default). Idempotent; returns the names created.
-    Does nothing where the table is not partitioned."""
+    (ACTIVITY_PARTITION_MONTHS_AHEAD by default), moving any rows the default partition holds
+    for them; idempotent; returns the names created. Through the database function
+    `privacyops_activity_months_ensure` (the owner's rights, for any role granted EXECUTE).
+    Does nothing where the table is not partitioned or the role may not call it."""
     connection = connection or default_connection
     if not is_partitioned(connection=connection):
         return []
     if not may_manage(connection=connection):
         log.warning(
-            "This database role does not own %s: its partitions are not created ahead "
-            "(run partitions_ensure as the owner; new months' rows go to the default partition)",
+            "This database role may not execute %s: the partitions of %s are not created "
+            "ahead (grant it with manage.py database_grants; new months' rows go to the "
+            "default partition)",
+            ENSURE_FUNCTION,
             TABLE,
         )
         return []
     ahead = months_ahead() if ahead is None else ahead
-    start = month_start(now or timezone.now())
-    wanted = [start]
-    for _ in range(ahead):
-        wanted.append(next_month(wanted[-1]))
-    created = []
-    with transaction.atomic(using=connection.alias):
-        existing = {p.lower for p in month_partitions(connection=connection)}
-        with connection.cursor() as cursor:
-            for month in wanted:
-                if month not in existing:
-                    created.append(_create_month(cursor, month))
-    return created
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {ENSURE_FUNCTION}(%s, %s)", [month_start(now or timezone.now()), ahead]
+        )
+        return list(cursor.fetchone()[0])
 
 
 # --- Conversion (the migration) ----------------------------------------------------------

@@ -3,7 +3,7 @@ a job at a chosen step, so a kill or a restart lands there rather than at a rand
 
 FAULT_PAUSE_AT="<job>:<progress>:<seconds>" pauses when that job's JobRun records that progress
 (the step is committed; the next one has not begun) and writes FAULT_MARKER when it does.
-FAULT_HOLD_SWAP holds a month's partition swap half-way (see `_hold_swap_install`).
+FAULT_HOLD_SWAP holds a month's partition swap done but uncommitted (see `_hold_swap_install`).
 """
 
 import os
@@ -27,25 +27,27 @@ if os.environ.get("FAULT_PAUSE_AT"):
 
 
 def _hold_swap_install(**kwargs):
-    """FAULT_HOLD_SWAP="<partition>": the swap of that month is held once its old partition is
-    detached and before the fresh one is attached (the month's rows are out of the table, in
-    an open transaction), writing FAULT_MARKER, until the file FAULT_RELEASE exists."""
+    """FAULT_HOLD_SWAP="<partition>": the swap of that month is held once the database function
+    has replaced its partition and before the month's transaction commits (the old partition
+    dropped, the fresh one in its place, none of it committed), writing FAULT_MARKER, until the
+    file FAULT_RELEASE exists."""
     from privacyops.retention import partition_swap
 
-    attach = partition_swap.attach
-    if getattr(attach, "fault_hold", False):
+    month_replace = partition_swap.month_replace
+    if getattr(month_replace, "fault_hold", False):
         return
 
-    def held_attach(cursor, *, table, name, month):
+    def held_month_replace(cursor, *, month, kept_ids):
+        disposed = month_replace(cursor, month=month, kept_ids=kept_ids)
         if month.partition.name == os.environ["FAULT_HOLD_SWAP"]:
             Path(os.environ["FAULT_MARKER"]).write_text(str(os.getpid()))
             release, deadline = Path(os.environ["FAULT_RELEASE"]), time.monotonic() + 600
             while not release.exists() and time.monotonic() < deadline:
                 time.sleep(0.1)
-        return attach(cursor, table=table, name=name, month=month)
+        return disposed
 
-    held_attach.fault_hold = True
-    partition_swap.attach = held_attach
+    held_month_replace.fault_hold = True
+    partition_swap.month_replace = held_month_replace
 
 
 if os.environ.get("FAULT_HOLD_SWAP"):

@@ -181,8 +181,8 @@ def test_postgres_restarted_mid_partition_swap_each_month_is_whole_and_the_run_r
             rule.pk,
         )
 
-    # Held half-way through the third month with events (the two before it swapped and
-    # committed): its old partition detached, the fresh copy not attached yet.
+    # Held in the third month with events (the two before it swapped and committed): the
+    # database function replaced its partition, the month's transaction not committed yet.
     held_month = sorted(months, key=lambda name: months[name]["key"])[2]
     marker, release = tmp_path / "swap-held", tmp_path / "swap-release"
     env = {
@@ -195,7 +195,7 @@ def test_postgres_restarted_mid_partition_swap_each_month_is_whole_and_the_run_r
     worker = start_worker(tmp_path, extra_args=("--include", "tests.faults.hooks"), env=env)
     try:
         run_rule.apply_async(args=[rule.pk], queue=worker.queue)
-        worker.wait_for(marker.exists, what="the swap to be held half-way")
+        worker.wait_for(marker.exists, what="the swap to be held uncommitted")
         private_postgres.restart()
         release.touch()
         # The task hit the restart (its connection gone inside the swap) and ended.

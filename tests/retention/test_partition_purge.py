@@ -3,9 +3,13 @@ partitioned), the month at the cutoff edge and every stray go through windows; t
 exactly the windows' result on any database."""
 
 import datetime
+import io
+import uuid
+from contextlib import contextmanager
 
 import pytest
-from django.db import connection
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from privacyops.core import registry
@@ -22,6 +26,7 @@ postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="monthly partitions are PostgreSQL's"
 )
 LABEL = "subjects.ActivityEvent"
+UTC = datetime.UTC
 
 
 def _partitioned() -> bool:
@@ -123,15 +128,16 @@ def test_a_failure_mid_swap_leaves_that_month_untouched_and_the_next_run_finishe
 ):
     ids, cutoff = world["ids"], world["cutoff"]
     months = _whole_months(cutoff)
-    real_attach, calls = partition_swap.attach, []
+    real_replace, calls = partition_swap.month_replace, []
 
-    def attach_then_fail(cursor, **kwargs):
+    def replace_then_fail(cursor, **kwargs):
         calls.append(kwargs["month"])
-        if len(calls) > 1:  # the second month dies after its old partition was detached
+        disposed = real_replace(cursor, **kwargs)
+        if len(calls) > 1:  # the second month dies once the database replaced it, uncommitted
             raise RuntimeError("injected: the database went away mid-swap")
-        real_attach(cursor, **kwargs)
+        return disposed
 
-    monkeypatch.setattr(partition_swap, "attach", attach_then_fail)
+    monkeypatch.setattr(partition_swap, "month_replace", replace_then_fail)
     by_month = {
         m.name: set(
             ActivityEvent.objects.filter(
@@ -202,20 +208,105 @@ def test_only_deleting_rules_on_a_partitioned_clock_swap(events_rule):
     assert partition_swap.swap_column(events_rule, subjects, "delete") is None
 
 
-@postgresql_only
-def test_a_role_that_does_not_own_the_table_purges_in_windows(events_rule):
-    """The runtime role of README's two-role setup may not attach or drop partitions."""
-    registration = registry.registration_for(ActivityEvent)
+@contextmanager
+def _as_role(name: str, *, granted: bool):
+    """This test's transaction runs as a new NOLOGIN role that owns nothing (README's runtime
+    role), with the grants of `database_grants` or with none; the role goes with the rollback."""
     with connection.cursor() as cursor:
-        cursor.execute("CREATE ROLE privacyops_test_runtime NOLOGIN")
-        cursor.execute("SET LOCAL ROLE privacyops_test_runtime")
+        cursor.execute(f"CREATE ROLE {name} NOLOGIN")
+        if granted:
+            call_command("database_grants", name, "--apply", stdout=io.StringIO())
+        cursor.execute(f"SET LOCAL ROLE {name}")
         try:
-            assert not partitions.may_manage()
-            assert partition_swap.swap_column(events_rule, registration, "delete") is None
-            assert partitions.partitions_ensure(ahead=40) == []
+            yield cursor
         finally:
             cursor.execute("RESET ROLE")
+
+
+def _role_name() -> str:
+    return f"privacyops_test_runtime_{uuid.uuid4().hex[:8]}"
+
+
+@postgresql_only
+def test_a_runtime_role_granted_by_database_grants_swaps_months_and_creates_partitions(
+    events_rule, world
+):
+    """README's two-role setup: the runtime role owns no table, yet with `database_grants` it
+    swaps whole months and creates the months ahead (through the owner's functions), and still
+    cannot drop a partition itself."""
+    ids, cutoff = world["ids"], world["cutoff"]
+    months = _whole_months(cutoff)
+    registration = registry.registration_for(ActivityEvent)
+    with _as_role(_role_name(), granted=True) as cursor:
+        cursor.execute(
+            "SELECT pg_has_role(current_user, relowner, 'USAGE') FROM pg_class WHERE relname = %s",
+            [partitions.TABLE],
+        )
+        assert cursor.fetchone() == (False,)  # not the owner, nor a member of the owner role
+        assert partitions.may_manage()
+        assert partition_swap.swap_column(events_rule, registration, "delete") == "occurred_at"
+
+        run = services.retention_rule_run(rule=events_rule)
+
+        assert run.status == PurgeRun.Status.SUCCEEDED, run.errors
+        assert run.checkpoint[LABEL]["swapped"] == [
+            m.key for m in map(partition_swap.Month, months)
+        ]
+        assert _remaining() == ids["kept"] | ids["fresh"]
+        assert run.rows_deleted == len(ids["gone"])
+        assert _whole_months(cutoff) == months
+
+        created = partitions.partitions_ensure(
+            now=datetime.datetime(2077, 11, 5, tzinfo=UTC), ahead=2
+        )
+        assert created == [f"{partitions.TABLE}_p{m}" for m in ("2077_11", "2077_12", "2078_01")]
+        assert (
+            partitions.partitions_ensure(now=datetime.datetime(2077, 11, 5, tzinfo=UTC), ahead=2)
+            == []
+        )
+        for statement in (
+            f"DROP TABLE {months[0].name}",
+            f"ALTER TABLE {partitions.TABLE} DETACH PARTITION {created[0]}",
+        ):
+            with pytest.raises(DatabaseError, match="must be owner"), transaction.atomic():
+                cursor.execute(statement)
+    assert {m.name for m in months} | set(created) <= {
+        p.name for p in partitions.month_partitions()
+    }
+
+
+@postgresql_only
+def test_a_role_with_no_grant_purges_in_windows_and_creates_no_partition(events_rule, world):
+    registration = registry.registration_for(ActivityEvent)
+    with _as_role(_role_name(), granted=False) as cursor:
+        assert not partitions.may_manage()
+        assert partition_swap.swap_column(events_rule, registration, "delete") is None
+        assert partitions.partitions_ensure(ahead=40) == []
+        with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic():
+            cursor.execute(
+                f"SELECT {partitions.REPLACE_FUNCTION}(%s, '{{}}'::bigint[])",
+                [_whole_months(world["cutoff"])[0].lower],
+            )
     assert partitions.may_manage()
+
+
+@postgresql_only
+def test_the_month_function_refuses_a_lower_bound_that_is_no_partitions(world):
+    first = _whole_months(world["cutoff"])[0]
+    before = partitions.month_partitions()
+    events = set(ActivityEvent.objects.values_list("pk", flat=True))
+    for wrong in (
+        first.lower + datetime.timedelta(hours=1),
+        datetime.datetime(1990, 1, 1, tzinfo=UTC),
+    ):
+        with (
+            pytest.raises(DatabaseError, match="no monthly partition"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(f"SELECT {partitions.REPLACE_FUNCTION}(%s, '{{}}'::bigint[])", [wrong])
+    assert partitions.month_partitions() == before
+    assert set(ActivityEvent.objects.values_list("pk", flat=True)) == events
 
 
 def _kept_of(rule, registration, *, now=None) -> set[int]:
@@ -265,16 +356,17 @@ def test_a_hold_placed_during_the_swaps_protects_the_months_not_yet_swapped(
         )
         for m in _whole_months(world["cutoff"])
     }
-    real_attach, swapped = partition_swap.attach, []
+    real_replace, swapped = partition_swap.month_replace, []
 
-    def attach_then_hold(cursor, **kwargs):
-        real_attach(cursor, **kwargs)
+    def replace_then_hold(cursor, **kwargs):
+        disposed = real_replace(cursor, **kwargs)
         swapped.append(kwargs["month"].partition.name)
         if [name for name in swapped if before[name]] == [swapped[-1]]:
             # Legal places a hold while the first month with this person's events is swapped.
             services.legal_hold_place(by=legal, matter="Late", reason="claim", subject=plain)
+        return disposed
 
-    monkeypatch.setattr(partition_swap, "attach", attach_then_hold)
+    monkeypatch.setattr(partition_swap, "month_replace", replace_then_hold)
     run = services.retention_rule_run(rule=events_rule)
 
     assert run.status == PurgeRun.Status.SUCCEEDED, run.errors

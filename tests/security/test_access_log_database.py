@@ -17,6 +17,7 @@ from django.db import DatabaseError, connection, transaction
 from privacyops.security import services
 from privacyops.security.database import access_log_maintenance
 from privacyops.security.models import AccessLogEntry
+from privacyops.subjects import partitions
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="database roles and TRUNCATE are PostgreSQL's"
@@ -79,11 +80,21 @@ def test_the_grants_command_says_sqlite_has_no_roles():
 
 
 @postgresql_only
+@pytest.mark.django_db  # which of the owner's functions exist is read from the catalogue
 def test_the_grants_command_prints_the_statements(capsys):
     call_command("database_grants", "privacyops_runtime")
     printed = capsys.readouterr().out
     assert "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES" in printed
     assert 'REVOKE UPDATE, DELETE, TRUNCATE ON "security_accesslogentry"' in printed
+    # The owner's functions that create and replace activity-event partitions (subjects.0015).
+    functions = [line for line in printed.splitlines() if "GRANT EXECUTE" in line]
+    if partitions.is_partitioned():
+        assert functions == [
+            f'GRANT EXECUTE ON FUNCTION {function} TO "privacyops_runtime";'
+            for function in partitions.FUNCTIONS
+        ]
+    else:
+        assert functions == []
 
 
 @pytest.fixture
@@ -120,6 +131,9 @@ def test_the_runtime_role_reads_and_adds_but_can_change_nothing(runtime_role):
             "(now(), 'runtime', '', 'viewed', 'x', '', '', '', '{}')"
         )
         conn.execute("SELECT count(*) FROM subjects_datasubject").fetchone()
+        if partitions.is_partitioned():  # this month exists already: nothing to create
+            ensure = f"SELECT {partitions.ENSURE_FUNCTION}(now(), 0)"
+            assert conn.execute(ensure).fetchone() == ([],)
         for statement in (
             f"UPDATE security_accesslogentry SET object_repr = 'x' WHERE id = {entry.pk}",
             f"DELETE FROM security_accesslogentry WHERE id = {entry.pk}",

@@ -9,8 +9,8 @@ class Command(BaseCommand):
     help = (
         "PostgreSQL: create the monthly partitions of activity events for this month and the "
         "next --ahead months (ACTIVITY_PARTITION_MONTHS_AHEAD by default) and report the rows "
-        "in the default partition. Beat does this daily; with the two database roles, run it "
-        "as the owner of the tables (the runtime role may not create partitions)."
+        "in the default partition. Beat does this daily; a role that does not own the tables "
+        "needs the grants of database_grants."
     )
 
     def add_arguments(self, parser):
@@ -22,7 +22,8 @@ class Command(BaseCommand):
             return
         if not partitions.may_manage():
             raise CommandError(
-                "This database role does not own the activity-event table: run as the owner."
+                "This database role may not create activity-event partitions: run "
+                "database_grants for it (as the owner), or run this as the owner."
             )
         for name in partitions.partitions_ensure(ahead=ahead):
             self.stdout.write(f"created {name}")

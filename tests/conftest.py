@@ -191,6 +191,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "privacyops.webhooks.migrations.0002_seed_delivery_schedule",
     "privacyops.webhooks.migrations.0003_seed_acknowledgement_schedule",
     "privacyops.api.migrations.0003_seed_received_event_retention",
+    "privacyops.dsr.migrations.0013_seed_package_build_sweep_schedule",
 ]
 
 

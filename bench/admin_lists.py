@@ -8,9 +8,13 @@ Run by hand, on PostgreSQL, against a database of its own (it empties subjects a
 It migrates the database (activity events in monthly partitions), then generates the data in
 the database itself (INSERT ... SELECT generate_series, no Python rows): `--subjects` data
 subjects and `--events` events over the last 1,000 days, one subject in a thousand with no
-events at all, subject #1 with 10,000 events. Pages go through Django's test client as a Legal
-user (bench/subjects_bench.py's client and timer: three warm-up requests, then the median of
---repeat); each line shows the median, the number of queries and the slowest query. With
+events at all, subject #1 with 10,000 events. The events go in one statement per month with the
+partitions' secondary indexes dropped, which are then rebuilt from their own definitions (the
+same indexes, built by sorting rather than by 20M insertions); then each subject's event months
+are set as migration subjects.0014 sets them (`activity_bounds.bounds_recompute`). Pages go
+through Django's test client as a Legal user (bench/subjects_bench.py's client and timer: three
+warm-up requests, then the median of --repeat); each line shows the median, the number of
+queries and the slowest query. With
 --skip-generate it times the pages of what an earlier run left.
 """
 

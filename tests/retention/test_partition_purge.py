@@ -270,6 +270,8 @@ def test_a_runtime_role_granted_by_database_grants_swaps_months_and_creates_part
         ):
             with pytest.raises(DatabaseError, match="must be owner"), transaction.atomic():
                 cursor.execute(statement)
+        with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic():
+            cursor.execute(f"TRUNCATE {months[0].name}")
     assert {m.name for m in months} | set(created) <= {
         p.name for p in partitions.month_partitions()
     }

@@ -135,7 +135,8 @@ def forwards(apps, schema_editor):
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_schema()")
         schema = cursor.fetchone()[0]
-        names = {**NAMES, "schema": schema}
+        # The names are written into the bodies as SQL string literals (format's %I quotes them).
+        names = {**NAMES, "schema": schema.replace("'", "''")}
         months = _MONTHS.format(**names)
         pinned = (
             f"SET search_path = pg_catalog, {connection.ops.quote_name(schema)}, pg_temp "

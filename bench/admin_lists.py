@@ -44,7 +44,7 @@ from django.urls import reverse  # noqa: E402
 from subjects_bench import client_for_legal, time_page  # noqa: E402
 
 from privacyops.subjects import partitions  # noqa: E402
-from privacyops.subjects.models import activity_bounds  # noqa: E402
+from privacyops.subjects.models import ActivityEvent, activity_bounds  # noqa: E402
 
 TARGET_MS = 200
 DAYS = 1000
@@ -137,7 +137,7 @@ def generate(subjects: int, events: int) -> None:
         sql(definition.replace(" ON ONLY ", " ON ", 1))
     print(f"indexes: {len(indexes)} built in {time.perf_counter() - t:.0f} s", flush=True)
     t = time.perf_counter()
-    bounds = activity_bounds.bounds_recompute()
+    bounds = activity_bounds.bounds_recompute(event_model=ActivityEvent)
     print(f"subjects' activity bounds: {bounds} subjects in {time.perf_counter() - t:.0f} s")
     t = time.perf_counter()
     sql("VACUUM ANALYZE subjects_activityevent")

@@ -218,7 +218,7 @@ def test_the_backfill_sets_the_exact_months_from_the_events():
     ActivityEventFactory(subject=ana, occurred_at=at(2026, 10, 1, 0))
     ActivityEventFactory(subject=ben, occurred_at=at(2026, 12, 31, 23))
     DataSubject.objects.update(activity_from=None, activity_until=None)  # as before 0014
-    assert activity_bounds.bounds_recompute() == 2
+    assert activity_bounds.bounds_recompute(event_model=ActivityEvent) == 2
     assert bounds(ana) == (at(2025, 2, 1, 0), at(2026, 11, 1, 0))
     assert bounds(ben) == (at(2026, 12, 1, 0), at(2027, 1, 1, 0))
     assert bounds(nobody) == (None, None)

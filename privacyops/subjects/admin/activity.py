@@ -33,6 +33,10 @@ class _EventPaginator(CappedCountPaginator):
 
     @cached_property
     def count(self) -> int:
+        # The admin's history page pages log entries with this paginator too: their count is
+        # the plain capped one.
+        if getattr(self.object_list, "model", None) is not ActivityEvent:
+            return super().count
         return selectors.events_counted_up_to(self.object_list, cap=self.cap)
 
 

@@ -140,13 +140,11 @@ def stored_bounds_q(*, subject_id: int, prefix: str = "") -> Q:
     return Q(**{f"{prefix}occurred_at__gte": lower, f"{prefix}occurred_at__lt": upper})
 
 
-def bounds_recompute(*, subject_model=None, event_model=None, using: str | None = None) -> int:
+def bounds_recompute(*, event_model, subject_model=None, using: str | None = None) -> int:
     """Set every subject's bounds from the events themselves (the migration's backfill, with
     its historical models, and the benchmark's generator): the exact months, whatever was there
     before. Returns the number of subjects with events."""
-    from .activity import ActivityEvent  # activity.py imports this module
-
-    subject_model, event_model = subject_model or DataSubject, event_model or ActivityEvent
+    subject_model = subject_model or DataSubject
     using = using or router.db_for_write(subject_model)
     connection = connections[using]
     if connection.vendor == "postgresql":

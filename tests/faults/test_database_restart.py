@@ -25,6 +25,21 @@ from .conftest import dump_test_database, needs_postgres_and_redis, wait_until
 pytestmark = [needs_postgres_and_redis, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
+def _run_again_once_the_lease_lapsed(*, sql, worker, rule, runs) -> None:
+    wait_until(
+        lambda: sql(
+            "SELECT 1 FROM retention_retentionrule WHERE id = %s AND "
+            "(lease_expires_at IS NULL OR lease_expires_at < now())",
+            rule.pk,
+        ),
+        what="the dead run's lease to lapse",
+    )
+    run_rule.apply_async(args=[rule.pk], queue=worker.queue)
+    worker.wait_for(
+        lambda: any(r[1] == "succeeded" for r in runs()), what="the resumed run to finish"
+    )
+
+
 def test_postgres_restarted_mid_purge_windows_are_whole_and_the_run_resumes(
     reference_data, private_postgres, tmp_path
 ):
@@ -76,18 +91,7 @@ def test_postgres_restarted_mid_purge_windows_are_whole_and_the_run_resumes(
         assert gone <= data["purgeable"]
 
         # The next run, once the dead run's lease lapsed, finishes the work.
-        wait_until(
-            lambda: sql(
-                "SELECT 1 FROM retention_retentionrule WHERE id = %s AND "
-                "(lease_expires_at IS NULL OR lease_expires_at < now())",
-                rule.pk,
-            ),
-            what="the dead run's lease to lapse",
-        )
-        run_rule.apply_async(args=[rule.pk], queue=worker.queue)
-        worker.wait_for(
-            lambda: any(r[1] == "succeeded" for r in runs()), what="the resumed run to finish"
-        )
+        _run_again_once_the_lease_lapsed(sql=sql, worker=worker, rule=rule, runs=runs)
     finally:
         worker.stop()
 
@@ -224,18 +228,7 @@ def test_postgres_restarted_mid_partition_swap_each_month_is_whole_and_the_run_r
         )
 
         # The next run, once the dead run's lease lapsed, finishes the work.
-        wait_until(
-            lambda: sql(
-                "SELECT 1 FROM retention_retentionrule WHERE id = %s AND "
-                "(lease_expires_at IS NULL OR lease_expires_at < now())",
-                rule.pk,
-            ),
-            what="the dead run's lease to lapse",
-        )
-        run_rule.apply_async(args=[rule.pk], queue=worker.queue)
-        worker.wait_for(
-            lambda: any(r[1] == "succeeded" for r in runs()), what="the resumed run to finish"
-        )
+        _run_again_once_the_lease_lapsed(sql=sql, worker=worker, rule=rule, runs=runs)
     finally:
         worker.stop()
 

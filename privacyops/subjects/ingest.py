@@ -73,9 +73,16 @@ def _subject_ids(rows: list[activity_lines.EventRow]) -> list[int | None]:
     return [by_login.get(row.login) or by_email.get(row.email) for row in rows]
 
 
+# A subject's last activity starts its retention clock, counted in months: a day's precision
+# is plenty, and skipping smaller moves spares rewriting (and re-indexing) the subject's row
+# on every batch of a busy user's events.
+LAST_ACTIVITY_PRECISION = datetime.timedelta(days=1)
+
+
 def write_events(rows: list[activity_lines.EventRow], subject_ids: list[int | None]) -> None:
-    """Insert one batch of events (COPY on PostgreSQL, bulk_create elsewhere) and widen their
-    subjects' event months; no commit."""
+    """Insert one batch of events (COPY on PostgreSQL, bulk_create elsewhere), widen their
+    subjects' event months and move their last activity forward (to within a day); no
+    commit."""
     if connection.vendor == "postgresql":
         # COPY is PostgreSQL's bulk path; bulk_create would spend most of the time building
         # model instances and one huge INSERT statement.
@@ -88,12 +95,15 @@ def write_events(rows: list[activity_lines.EventRow], subject_ids: list[int | No
                 for row, subject_id in pairs:
                     copy.write_row((*row, subject_id))  # EventRow's order is _COPY_COLUMNS'
         # COPY is no ORM write: it keeps the subjects' event months itself (bulk_create
-        # below does through the model's manager).
+        # below does through the model's manager), and their last activity in the same
+        # statement. Two statements would rewrite a subject's row twice, each time with a new
+        # entry in each of its table's dozen indexes: that was most of a batch's time.
         activity_bounds.bounds_widen(
             spans=activity_bounds.spans_of(
                 (subject_id, row.occurred_at)
                 for row, subject_id in zip(rows, subject_ids, strict=True)
-            )
+            ),
+            last_activity_precision=LAST_ACTIVITY_PRECISION,
         )
         return
     ActivityEvent.objects.bulk_create(
@@ -115,33 +125,16 @@ def write_events(rows: list[activity_lines.EventRow], subject_ids: list[int | No
         ],
         batch_size=1000,
     )
-
-
-# A subject's last activity starts its retention clock, counted in months: a day's precision
-# is plenty, and skipping smaller moves spares rewriting (and re-indexing) the subject's row
-# on every batch of a busy user's events.
-LAST_ACTIVITY_PRECISION = datetime.timedelta(days=1)
+    _touch_last_activity(rows, subject_ids)
 
 
 def _touch_last_activity(rows, subject_ids) -> None:
-    """Move each linked subject's last activity forward (to within a day)."""
+    """Move each linked subject's last activity forward (to within a day): SQLite's path."""
     latest: dict[int, object] = {}
     for row, subject_id in zip(rows, subject_ids, strict=True):
         if subject_id and (subject_id not in latest or latest[subject_id] < row.occurred_at):
             latest[subject_id] = row.occurred_at
     if not latest:
-        return
-    if connection.vendor == "postgresql":
-        # One statement, whatever the number of subjects, and no read first.
-        table = DataSubject._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} AS s SET last_activity_at = v.at "
-                "FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, at) "
-                "WHERE s.id = v.id "
-                "AND (s.last_activity_at IS NULL OR s.last_activity_at < v.at - %s)",
-                [list(latest), list(latest.values()), LAST_ACTIVITY_PRECISION],
-            )
         return
     stale = []
     for subject in DataSubject.objects.filter(pk__in=latest).only("pk", "last_activity_at"):
@@ -156,9 +149,7 @@ def activity_events_write(*, rows: list[activity_lines.EventRow]) -> None:
     """Write clean event rows: link each to its subject, insert them on the fast path, move the
     subjects' last activity. The caller holds the transaction (load_activity's batches, the
     integration API's pushed batches)."""
-    subject_ids = _subject_ids(rows)
-    write_events(rows, subject_ids)
-    _touch_last_activity(rows, subject_ids)
+    write_events(rows, _subject_ids(rows))
 
 
 def _commit_batch(rows, result: ActivityLoadResult, last_line: int, rejected: int) -> None:

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from .people import DataSubject
 
-_SUBJECTS_PER_UPDATE = 500  # SQLite's limit of parameters per statement is far above 500 × 6
+_SUBJECTS_PER_UPDATE = 500  # SQLite's limit of parameters per statement is far above 500 × 10
 
 
 def month_floor(moment: datetime.datetime) -> datetime.datetime:
@@ -60,11 +60,18 @@ def spans_of(pairs) -> dict[int, tuple[datetime.datetime, datetime.datetime]]:
 
 
 def bounds_widen(
-    *, spans: dict[int, tuple[datetime.datetime, datetime.datetime]], using: str | None = None
+    *,
+    spans: dict[int, tuple[datetime.datetime, datetime.datetime]],
+    using: str | None = None,
+    last_activity_precision: datetime.timedelta | None = None,
 ) -> None:
     """Widen each subject's bounds to cover its new events (earliest, latest), in the caller's
     transaction. Each update compares with the row as it is when written (LEAST / GREATEST in
-    the statement itself), so two batches for one subject committing at once both count."""
+    the statement itself), so two batches for one subject committing at once both count.
+
+    With `last_activity_precision`, the same statement also moves each subject's last activity
+    forward to its latest new event where the stored one is older by more than that (never
+    back): ingestion's COPY path rewrites each subject's row once per batch, not twice."""
     if not spans:
         return
     using = using or router.db_for_write(DataSubject)
@@ -74,18 +81,31 @@ def bounds_widen(
     }
     connection = connections[using]
     if connection.vendor == "postgresql":
-        # One statement for the whole batch; rows already covering their months are not
-        # rewritten.
+        # One statement for the whole batch; rows already covering their months (and, if
+        # asked, with a recent enough last activity) are not rewritten: every index of the
+        # subjects' table gets a new entry for each row that is.
         table = DataSubject._meta.db_table
+        stale = "s.activity_from IS NULL OR s.activity_from > v.lo OR s.activity_until IS NULL "
+        stale += "OR s.activity_until < v.hi"
+        last_activity = ""
+        params = [list(months), [m[0] for m in months.values()], [m[1] for m in months.values()]]
+        params.append([latest for _, latest in spans.values()])
+        if last_activity_precision is not None:
+            behind = "(s.last_activity_at IS NULL OR s.last_activity_at < v.at - %s)"
+            last_activity = (
+                f", last_activity_at = CASE WHEN {behind} THEN v.at ELSE s.last_activity_at END"
+            )
+            stale += f" OR {behind}"
+            params = [last_activity_precision, *params, last_activity_precision]
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} AS s SET "
                 "activity_from = LEAST(coalesce(s.activity_from, v.lo), v.lo), "
-                "activity_until = GREATEST(coalesce(s.activity_until, v.hi), v.hi) "
-                "FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) AS v(id, lo, hi) "
-                "WHERE s.id = v.id AND (s.activity_from IS NULL OR s.activity_from > v.lo "
-                "OR s.activity_until IS NULL OR s.activity_until < v.hi)",
-                [list(months), [m[0] for m in months.values()], [m[1] for m in months.values()]],
+                f"activity_until = GREATEST(coalesce(s.activity_until, v.hi), v.hi){last_activity} "
+                "FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[], "
+                "%s::timestamptz[]) AS v(id, lo, hi, at) "
+                f"WHERE s.id = v.id AND ({stale})",
+                params,
             )
         return
     # Elsewhere (SQLite) one UPDATE per chunk of subjects, each row's new value a CASE of its
@@ -94,7 +114,24 @@ def bounds_widen(
     chunk = list(months.items())
     for start in range(0, len(chunk), _SUBJECTS_PER_UPDATE):
         part = chunk[start : start + _SUBJECTS_PER_UPDATE]
+        moved = {}
+        if last_activity_precision is not None:
+            moved["last_activity_at"] = Case(
+                *(
+                    When(
+                        Q(pk=subject_id)
+                        & (
+                            Q(last_activity_at__isnull=True)
+                            | Q(last_activity_at__lt=spans[subject_id][1] - last_activity_precision)
+                        ),
+                        then=Value(spans[subject_id][1]),
+                    )
+                    for subject_id, _ in part
+                ),
+                default=F("last_activity_at"),
+            )
         subjects.filter(pk__in=[subject_id for subject_id, _ in part]).update(
+            **moved,
             activity_from=Case(
                 *(
                     When(pk=subject_id, then=Least(Coalesce("activity_from", Value(lo)), Value(lo)))

@@ -266,10 +266,10 @@ def main() -> None:
     rows = new_events(args.ingest, first_subject(), args.days)
     span = f"{rows[-1].occurred_at:%Y-%m-%d %H:%M} to {rows[0].occurred_at:%Y-%m-%d %H:%M} UTC"
     print(f"{args.ingest} events per round, {span}, batches of {args.batch}")
-    if args.unset_bounds:
-        for database in databases.values():
-            use(database)
-            restore(sql(f"SELECT max(id) FROM {TABLE}")[0][0], unset=True)
+    # A reused database may have been left by a run of the other kind.
+    for database in databases.values():
+        use(database)
+        restore(sql(f"SELECT max(id) FROM {TABLE}")[0][0], unset=args.unset_bounds)
     times: dict[str, list[float]] = {layout: [] for layout in LAYOUTS}
     for round_ in range(args.rounds):
         order = LAYOUTS if round_ % 2 == 0 else LAYOUTS[::-1]

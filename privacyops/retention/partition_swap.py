@@ -6,11 +6,14 @@ month that lies entirely on or before the cutoff is swapped, oldest first, one t
 
   1. the table is locked against writes (SHARE ROW EXCLUSIVE: reads go on; a late event for
      that month cannot slip in between reading what stays and the drop);
-  2. the ids of the rows the rule leaves (`engine.stays_q`: held, restricted, out of scope,
-     kept by a longer rule; few) are read, by this role, with `kept_filter`;
-  3. the database function `privacyops_activity_month_replace` (migration subjects.0015,
-     SECURITY DEFINER: only the table's owner may detach and drop partitions, and the runtime
-     role of README's two-role setup owns nothing) copies those ids' rows into a fresh table,
+  2. what the rule leaves is read, by this role: where only holds keep rows
+     (`keeps_only_held`), the held subjects' ids; else the ids of the rows that stay
+     (`engine.stays_q`: held, restricted, out of scope, kept by a longer rule; few), with
+     `kept_filter`;
+  3. the database function `privacyops_activity_month_replace` (migrations subjects.0015 and
+     0016, SECURITY DEFINER: only the table's owner may detach and drop partitions, and the
+     runtime role of README's two-role setup owns nothing) copies those rows (by id, and every
+     row of the kept subjects, through the (subject, time) index) into a fresh table,
      detaches the old partition, attaches the fresh table in its place for the same range,
      drops the old partition and gives the fresh one its name. It takes the month's lower
      bound and ids only and finds the partition in the catalogue: a caller can make it
@@ -85,6 +88,20 @@ def months_to_swap(
     return found
 
 
+def keeps_only_held(rule: RetentionRule, registration: Registration, *, now) -> bool:
+    """Whether what a swap leaves of a month is exactly its held rows: the rule covers every row
+    of this kind (no scope), no other rule keeps any longer, and the rows hang off a data
+    subject alone (no account path), in the column the month function copies by. The held rows
+    of a month are then every row of the held subjects, and the rows its swap keeps are exactly
+    the month's held rows (`runs` counts them from the swap)."""
+    if engine.scope_q(rule, registration) or engine.kept_by_other_rules(rule, registration, now):
+        return False
+    if registration.subject_path is None or registration.account_path is not None:
+        return False
+    field = registration.model._meta.get_field(registration.subject_path)
+    return getattr(field, "column", None) == partitions.SUBJECT_COLUMN
+
+
 def kept_filter(rule: RetentionRule, registration: Registration, *, now) -> Q:
     """The month's rows the rule leaves (`engine.stays_q`), as cheap to find as it can be.
 
@@ -115,38 +132,53 @@ def kept_ids(*, month: Month, kept: Q, rule, registration) -> list[int]:
     )
 
 
-def month_replace(cursor, *, month: Month, kept_ids: list[int]) -> int:
-    """The database replaces the month's partition by a copy of the kept ids' rows (function
-    `privacyops_activity_month_replace`, migration subjects.0015, the owner's rights); the
-    number of rows disposed of. Nothing is committed here.
+def month_replace(
+    cursor, *, month: Month, kept_ids: list[int], kept_subjects: list[int] = ()
+) -> tuple[int, int]:
+    """The database replaces the month's partition by a copy of the rows to keep — those of
+    `kept_ids` and every row of the `kept_subjects` — (function
+    `privacyops_activity_month_replace`, migrations subjects.0015/0016, the owner's rights);
+    (rows disposed of, rows kept). Nothing is committed here.
 
     The ids are read before, in a statement of their own: a query still reading the month
     (a subquery of this call) would keep its partition open, and PostgreSQL refuses to drop
     a table that one of the session's active queries uses."""
     cursor.execute(
-        f"SELECT {partitions.REPLACE_FUNCTION}(%s, %s::bigint[])",
-        [month.partition.lower, kept_ids],
+        f"SELECT disposed, kept FROM {partitions.REPLACE_FUNCTION}(%s, %s::bigint[], %s::bigint[])",
+        [month.partition.lower, list(kept_ids), list(kept_subjects)],
     )
-    return cursor.fetchone()[0]
+    disposed, kept = cursor.fetchone()
+    return disposed, kept
 
 
-def month_swap(*, rule: RetentionRule, registration: Registration, month: Month, now) -> int:
-    """Replace one month's partition by a copy of the rows the rule leaves; the number of rows
-    disposed of. Runs inside the caller's transaction (the caller commits the count with it)."""
+@dataclass(frozen=True)
+class Swapped:
+    disposed: int  # the month's proof of disposition
+    kept: int
+    kept_are_held: bool  # what was kept is exactly the month's held rows (`keeps_only_held`)
+
+
+def month_swap(*, rule: RetentionRule, registration: Registration, month: Month, now) -> Swapped:
+    """Replace one month's partition by a copy of the rows the rule leaves. Runs inside the
+    caller's transaction (the caller commits the counts with it)."""
     table = registration.model._meta.db_table
     with connection.cursor() as cursor:
-        # Writes wait from here to the commit, so the kept ids read next are all the month
+        # Writes wait from here to the commit, so what is kept, read next, is all the month
         # will have (the function takes the same lock again, as the owner).
         cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
         # Foreign-key checks deferred to commit (rows written earlier in this transaction:
         # tests, a caller's own inserts) must run now: a table with pending checks cannot go.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        kept = kept_ids(
-            month=month,
-            kept=kept_filter(rule, registration, now=now),
-            rule=rule,
-            registration=registration,
-        )
-        disposed = month_replace(cursor, month=month, kept_ids=kept)
+        only_held = keeps_only_held(rule, registration, now=now)
+        if only_held:
+            # The held subjects' ids (a few hundred), read in this transaction: the function
+            # copies their rows by the (subject, time) index, one probe per subject.
+            subjects, _ = engine.held_keys(timezone.localdate(now))
+            ids, subjects = [], sorted(subjects)
+        else:
+            kept = kept_filter(rule, registration, now=now)
+            ids = kept_ids(month=month, kept=kept, rule=rule, registration=registration)
+            subjects = []
+        disposed, kept = month_replace(cursor, month=month, kept_ids=ids, kept_subjects=subjects)
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys' own mode
-    return disposed
+    return Swapped(disposed=disposed, kept=kept, kept_are_held=only_held)

@@ -142,12 +142,20 @@ def _purge_registration(*, run: PurgeRun, rule: RetentionRule, registration, tok
         PurgeRun.objects.filter(pk=run.pk).update(checkpoint=run.checkpoint)
     now = timezone.now()
     selection = engine.select(rule, registration, cutoff=run.cutoff, now=now)
+    months = partition_swap.months_to_swap(rule, registration, run.action, state, cutoff=run.cutoff)
     if state.get("held") is None:
         # Held rows are never touched, so counting them once, before the first window, is
         # exact (and cheapest then: the index still says every page is all-visible).
         held = engine.held_rows(selection)
         if "last" in state:
             held = held.filter(pk__lte=state["last"])
+        if months and partition_swap.keeps_only_held(rule, registration, now=now):
+            # What a swap keeps of such a month is exactly its held rows: counted by the swap
+            # (one index probe per held subject), not read a second time here.
+            state["held_by_swaps"] = [month.key for month in months]
+            held = held.filter(
+                engine.not_swapped_q(registration.model, state["column"], state["held_by_swaps"])
+            )
         state["held"] = held = held.count()
         run.rows_skipped_held += held
         PurgeRun.objects.filter(pk=run.pk).update(
@@ -164,13 +172,16 @@ def _purge_registration(*, run: PurgeRun, rule: RetentionRule, registration, tok
             rule_renew(rule=rule, token=token)
             renewed = time.monotonic()
 
-    def commit(progress: dict, done: int) -> None:
+    def commit(progress: dict, done: int, held: int = 0) -> None:
         state.update(progress)
         setattr(run, counter, getattr(run, counter) + done)
+        run.rows_skipped_held += held
         # The checkpoint and the counts commit with the window's (or month's) own disposal,
         # and only while this run still holds the rule's lease (else it all rolls back).
         if not PurgeRun.objects.filter(pk=run.pk, rule__lease_owner=token).update(
-            checkpoint=run.checkpoint, **{counter: F(counter) + done}
+            checkpoint=run.checkpoint,
+            rows_skipped_held=F("rows_skipped_held") + held,
+            **{counter: F(counter) + done},
         ):
             raise LeaseLost(rule.code)
         if run.job_run_id:  # the admin home shows a long purge moving, window by window
@@ -179,17 +190,27 @@ def _purge_registration(*, run: PurgeRun, rule: RetentionRule, registration, tok
             )
 
     # Whole months past the cutoff, where the table is partitioned by the clock: swapped.
-    for month in partition_swap.months_to_swap(
-        rule, registration, run.action, state, cutoff=run.cutoff
-    ):
+    for month in months:
         with transaction.atomic():
             _window_settings()
             renew()
-            done = partition_swap.month_swap(
+            swapped = partition_swap.month_swap(
                 rule=rule, registration=registration, month=month, now=now
             )
-            commit({"swapped": [*(state.get("swapped") or []), month.key]}, done)
+            held = 0
+            if month.key in (state.get("held_by_swaps") or []):
+                # Another rule may have started keeping rows since the run began: then what
+                # the swap kept is more than the held rows, which are counted in the new month.
+                held = swapped.kept
+                if not swapped.kept_are_held:
+                    held = _held_in(selection, state["column"], [month.key])
+            commit(
+                {"swapped": [*(state.get("swapped") or []), month.key]},
+                swapped.disposed,
+                held=held,
+            )
         _pause()
+    _count_held_left_to_windows(run, state, selection)
     for window, progress in engine.windows(selection, state, _window_size(), cutoff=run.cutoff):
         with transaction.atomic():
             _window_settings()
@@ -202,6 +223,32 @@ def _purge_registration(*, run: PurgeRun, rule: RetentionRule, registration, tok
                 )
             commit(progress, done)
         _pause()
+
+
+def _held_in(selection, column: str, keys: list) -> int:
+    """The held rows past the cutoff in these months (their checkpoint keys)."""
+    return (
+        engine.held_rows(selection)
+        .exclude(engine.not_swapped_q(selection.registration.model, column, keys))
+        .count()
+    )
+
+
+def _count_held_left_to_windows(run: PurgeRun, state: dict, selection) -> None:
+    """A month whose held rows were left to its swap but that was not swapped after all (a
+    resumed run on a table that lost its partitions, or a role that lost its grant) goes
+    through the windows: its held rows are counted now, once."""
+    swapped = state.get("swapped") or []
+    left = [key for key in state.get("held_by_swaps") or [] if key not in swapped]
+    if not left:
+        return
+    held = _held_in(selection, state["column"], left)
+    state["held_by_swaps"] = [key for key in state["held_by_swaps"] if key in swapped]
+    state["held"] += held
+    run.rows_skipped_held += held
+    PurgeRun.objects.filter(pk=run.pk).update(
+        checkpoint=run.checkpoint, rows_skipped_held=F("rows_skipped_held") + held
+    )
 
 
 def _finish(run: PurgeRun, status: str, errors: str = "") -> PurgeRun:

@@ -10,8 +10,8 @@ table has a foreign key to activity events).
 `partitions_ensure` creates the months ahead (beat, daily; ACTIVITY_PARTITION_MONTHS_AHEAD),
 moving any rows the default partition already holds for such a month into it. Creating,
 attaching and dropping partitions is the table owner's right alone, so it (and the purge's
-month replacement) goes through two SECURITY DEFINER functions the owner created in migration
-subjects.0015, which `manage.py database_grants` lets the runtime role execute.
+month replacement) goes through two SECURITY DEFINER functions the owner created in migrations
+subjects.0015 and 0016, which `manage.py database_grants` lets the runtime role execute.
 `partition_key` / `month_partitions` / `may_manage` tell the retention engine whether it may
 swap whole months (a capability, asked of the database, not of the vendor).
 `convert_to_partitions` / `convert_to_plain` are the migration's two directions.
@@ -31,15 +31,17 @@ from .models import ActivityEvent
 
 TABLE = ActivityEvent._meta.db_table
 KEY = "occurred_at"
+# The column the month function (subjects.0016) copies a kept subject's rows by.
+SUBJECT_COLUMN = "subject_id"
 DEFAULT_PARTITION = f"{TABLE}_default"
 PLAIN_TABLE = f"{TABLE}_plain"
 SEQUENCE = f"{TABLE}_id_seq"
-# The SECURITY DEFINER functions of migration subjects.0015, by their signatures.
+# The SECURITY DEFINER functions of migrations subjects.0015 and 0016, by their signatures.
 ENSURE_FUNCTION = "privacyops_activity_months_ensure"
 REPLACE_FUNCTION = "privacyops_activity_month_replace"
 FUNCTIONS = (
     f"{ENSURE_FUNCTION}(timestamptz, integer)",
-    f"{REPLACE_FUNCTION}(timestamptz, bigint[])",
+    f"{REPLACE_FUNCTION}(timestamptz, bigint[], bigint[])",
 )
 
 log = logging.getLogger(__name__)

@@ -37,14 +37,14 @@ def _hold_swap_install(**kwargs):
     if getattr(month_replace, "fault_hold", False):
         return
 
-    def held_month_replace(cursor, *, month, kept_ids):
-        disposed = month_replace(cursor, month=month, kept_ids=kept_ids)
+    def held_month_replace(cursor, *, month, **kept):
+        counts = month_replace(cursor, month=month, **kept)
         if month.partition.name == os.environ["FAULT_HOLD_SWAP"]:
             Path(os.environ["FAULT_MARKER"]).write_text(str(os.getpid()))
             release, deadline = Path(os.environ["FAULT_RELEASE"]), time.monotonic() + 600
             while not release.exists() and time.monotonic() < deadline:
                 time.sleep(0.1)
-        return disposed
+        return counts
 
     held_month_replace.fault_hold = True
     partition_swap.month_replace = held_month_replace

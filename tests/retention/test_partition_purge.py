@@ -286,7 +286,7 @@ def test_a_role_with_no_grant_purges_in_windows_and_creates_no_partition(events_
         assert partitions.partitions_ensure(ahead=40) == []
         with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic():
             cursor.execute(
-                f"SELECT {partitions.REPLACE_FUNCTION}(%s, '{{}}'::bigint[])",
+                f"SELECT {partitions.REPLACE_FUNCTION}(%s, '{{}}'::bigint[], '{{}}'::bigint[])",
                 [_whole_months(world["cutoff"])[0].lower],
             )
     assert partitions.may_manage()
@@ -306,7 +306,10 @@ def test_the_month_function_refuses_a_lower_bound_that_is_no_partitions(world):
             transaction.atomic(),
             connection.cursor() as cursor,
         ):
-            cursor.execute(f"SELECT {partitions.REPLACE_FUNCTION}(%s, '{{}}'::bigint[])", [wrong])
+            cursor.execute(
+                f"SELECT {partitions.REPLACE_FUNCTION}(%s, '{{}}'::bigint[], '{{}}'::bigint[])",
+                [wrong],
+            )
     assert partitions.month_partitions() == before
     assert set(ActivityEvent.objects.values_list("pk", flat=True)) == events
 

@@ -149,6 +149,7 @@ def _purge_registration(*, run: PurgeRun, rule: RetentionRule, registration, tok
         held = engine.held_rows(selection)
         if "last" in state:
             held = held.filter(pk__lte=state["last"])
+        state["held_by_swaps"] = []  # a resumed run counts afresh (it keeps them too)
         if months and partition_swap.keeps_only_held(rule, registration, now=now):
             # What a swap keeps of such a month is exactly its held rows: counted by the swap
             # (one index probe per held subject), not read a second time here.

@@ -3,13 +3,14 @@ partitioned), the month at the cutoff edge and every stray go through windows; t
 exactly the windows' result on any database."""
 
 import datetime
+import importlib
 import io
 import uuid
 from contextlib import contextmanager
 
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from privacyops.core import registry
@@ -380,3 +381,97 @@ def test_a_hold_placed_during_the_swaps_protects_the_months_not_yet_swapped(
     assert not before[first] & remaining  # that month's swap read the keys before the hold
     later = [name for name in swapped[swapped.index(first) + 1 :] if before[name]]
     assert later and all(before[name] <= remaining for name in later)
+
+
+@postgresql_only
+def test_migration_0016_keeps_the_runtime_roles_grant_on_the_month_function():
+    """An upgrade needs no new grant: whoever could execute the replaced function may execute
+    the new one (and back), and PUBLIC still may not."""
+    replace = importlib.import_module(
+        "privacyops.subjects.migrations.0016_month_replace_by_kept_subjects"
+    )
+    role = _role_name()
+    with connection.cursor() as cursor, connection.schema_editor() as editor:
+        cursor.execute(f"CREATE ROLE {role} NOLOGIN")
+        cursor.execute(f"GRANT EXECUTE ON FUNCTION {replace.NEW} TO {role}")
+
+        def may(signature: str, who: str = role) -> bool | None:
+            cursor.execute(
+                "SELECT has_function_privilege(%s, to_regprocedure(%s), 'EXECUTE') "
+                "WHERE to_regprocedure(%s) IS NOT NULL",
+                [who, signature, signature],
+            )
+            found = cursor.fetchone()
+            return found[0] if found else None
+
+        replace.backwards(None, editor)
+        assert may(replace.NEW) is None and may(replace.OLD) is True
+        replace.forwards(None, editor)
+        assert may(replace.OLD) is None and may(replace.NEW) is True
+        other = _role_name()
+        cursor.execute(f"CREATE ROLE {other} NOLOGIN")
+        assert may(replace.NEW, other) is False
+
+
+@postgresql_only
+def test_the_month_function_copies_a_row_kept_by_id_and_by_subject_once(world):
+    held = world["held"]
+    first_held = ActivityEvent.objects.filter(subject=held).earliest("occurred_at").occurred_at
+    month = partition_swap.Month(
+        next(p for p in _whole_months(world["cutoff"]) if p.lower <= first_held < p.upper)
+    )
+    lower, upper = month.partition.lower, month.partition.upper
+    theirs = set(
+        ActivityEvent.objects.filter(
+            subject=held, occurred_at__gte=lower, occurred_at__lt=upper
+        ).values_list("pk", flat=True)
+    )
+    other = _at(DataSubjectFactory(), lower)
+    assert theirs
+    in_month = ActivityEvent.objects.filter(occurred_at__gte=lower, occurred_at__lt=upper)
+    total = in_month.count()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        disposed, kept = partition_swap.month_replace(
+            cursor, month=month, kept_ids=[min(theirs), other], kept_subjects=[held.pk]
+        )
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    assert kept == len(theirs) + 1 and disposed == total - kept
+    assert set(in_month.values_list("pk", flat=True)) == theirs | {other}
+
+
+@postgresql_only
+def test_held_rows_left_to_a_swap_are_counted_when_the_month_goes_to_the_windows(
+    events_rule, world, monkeypatch
+):
+    """A run counts a swapped month's held rows from the swap; if it is interrupted and the
+    table can no longer be swapped when it resumes, those months' held rows are counted once,
+    before the windows delete around them."""
+    RetentionRule.objects.filter(code="leads-24").update(is_active=False)
+    registration = registry.registration_for(ActivityEvent)
+    disposable = engine.select(events_rule, registration, cutoff=world["cutoff"]).disposable
+    to_dispose = disposable.count()
+    real_swap, swaps = partition_swap.month_swap, []
+
+    def swap_then_lose_the_database(**kwargs):
+        swaps.append(kwargs["month"])
+        if len(swaps) > 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_swap(**kwargs)
+
+    monkeypatch.setattr(partition_swap, "month_swap", swap_then_lose_the_database)
+    dead = services.retention_rule_run(rule=events_rule)
+    assert dead.status == PurgeRun.Status.INTERRUPTED
+    state = dead.checkpoint[LABEL]
+    assert len(state["swapped"]) == 1 and len(state["held_by_swaps"]) >= 12
+    monkeypatch.undo()
+    monkeypatch.setattr(partitions, "may_manage", lambda *args, **kwargs: False)
+
+    resumed = services.retention_rule_run(rule=events_rule)
+
+    assert resumed.resumed_from == dead and resumed.status == PurgeRun.Status.SUCCEEDED
+    held = {world["held"].pk, world["restricted"].pk}
+    expired = ActivityEvent.objects.filter(occurred_at__lte=world["cutoff"])
+    assert set(expired.values_list("subject_id", flat=True)) == held
+    assert resumed.rows_skipped_held == 10  # each run counts what it keeps, once
+    assert dead.rows_deleted + resumed.rows_deleted == to_dispose

@@ -49,14 +49,12 @@ django.setup()
 import psycopg  # noqa: E402
 import retention_purge as purge_bench  # noqa: E402  (bench/ is this script's directory)
 from django.conf import settings  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from privacyops.retention.models import LegalHold  # noqa: E402
 from privacyops.subjects import ingest, partitions  # noqa: E402
 from privacyops.subjects.activity_lines import EventRow  # noqa: E402
-from privacyops.subjects.models import ActivityEvent, DataSubject  # noqa: E402
+from privacyops.subjects.models import ActivityEvent  # noqa: E402
 
 TABLE = ActivityEvent._meta.db_table
 SUBJECTS = purge_bench.SUBJECTS
@@ -87,26 +85,7 @@ def generate(database: str, layout: str, rows: int) -> None:
     use(database)
     call_command("migrate", verbosity=0)
     purge_bench.layout(layout == "partitioned")
-    LegalHold.objects.all().delete()
-    DataSubject.objects.filter(login_name__startswith="bench").delete()
-    people = DataSubject.objects.bulk_create(
-        [
-            DataSubject(kind="customer_contact", full_name=f"Bench {i}", login_name=f"bench{i}")
-            for i in range(SUBJECTS)
-        ],
-        batch_size=5000,
-    )
-    first = min(p.pk for p in people)
-    DataSubject.objects.filter(pk__in=[p.pk for p in people]).update(login_name=None)
-    # Login names from the ids, so both databases' files name the same subjects.
-    sql("UPDATE subjects_datasubject SET login_name = 'bench' || id WHERE id >= %s", [first])
-    legal, _ = get_user_model().objects.get_or_create(username="bench-legal")
-    LegalHold.objects.bulk_create(
-        [
-            LegalHold(subject=p, matter="Bench dispute", reason="bench", placed_by=legal)
-            for p in people[:: purge_bench.HELD_EVERY]
-        ]
-    )
+    first = purge_bench.bench_subjects()
     purge_bench.fill_template(rows, first)
     purge_bench.fill()
     sql("DROP TABLE bench_events")

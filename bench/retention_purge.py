@@ -67,6 +67,31 @@ def sql(statement: str, params=None):
         return cursor.fetchall() if cursor.description else cursor.rowcount
 
 
+def bench_subjects() -> int:
+    """SUBJECTS data subjects whose login names are 'bench' and their ids (as the template's
+    events name them), one in HELD_EVERY under legal hold, instead of any before; the first id."""
+    LegalHold.objects.all().delete()
+    DataSubject.objects.filter(login_name__startswith="bench").delete()
+    people = DataSubject.objects.bulk_create(
+        [
+            DataSubject(kind="customer_contact", full_name=f"Bench {i}", login_name=f"bench{i}")
+            for i in range(SUBJECTS)
+        ],
+        batch_size=5000,
+    )
+    first = min(p.pk for p in people)
+    DataSubject.objects.filter(pk__in=[p.pk for p in people]).update(login_name=None)
+    sql("UPDATE subjects_datasubject SET login_name = 'bench' || id WHERE id >= %s", [first])
+    legal, _ = get_user_model().objects.get_or_create(username="bench-legal")
+    LegalHold.objects.bulk_create(
+        [
+            LegalHold(subject=p, matter="Bench dispute", reason="bench", placed_by=legal)
+            for p in people[::HELD_EVERY]
+        ]
+    )
+    return first
+
+
 def fill_template(rows: int, first_subject: int) -> None:
     """bench_events: the events every measurement starts from (60% older than 410 days)."""
     sql("DROP TABLE IF EXISTS bench_events")
@@ -230,24 +255,8 @@ def main() -> None:
 
     t = time.perf_counter()
     layout(False)
-    LegalHold.objects.all().delete()
     PurgeRun.objects.all().delete()
-    DataSubject.objects.filter(login_name__startswith="bench").delete()
-    people = DataSubject.objects.bulk_create(
-        [
-            DataSubject(kind="customer_contact", full_name=f"Bench {i}", login_name=f"bench{i}")
-            for i in range(SUBJECTS)
-        ],
-        batch_size=5000,
-    )
-    first = min(p.pk for p in people)
-    legal, _ = get_user_model().objects.get_or_create(username="bench-legal")
-    LegalHold.objects.bulk_create(
-        [
-            LegalHold(subject=p, matter="Bench dispute", reason="bench", placed_by=legal)
-            for p in people[::HELD_EVERY]
-        ]
-    )
+    first = bench_subjects()
     fill_template(args.rows, first)
     # Statistics as autovacuum would keep them in production (it may be off on a test VM).
     sql("ANALYZE subjects_datasubject")

@@ -160,15 +160,7 @@ def restore(before: int, *, unset: bool = False) -> None:
 
 def measure(rows: list[EventRow], batch: int, profile: bool) -> tuple[float, dict, object]:
     """Seconds to write `rows` batch by batch; with `profile`, the statements and a cProfile."""
-    spent: dict[str, list[float]] = {}
-
-    def timed(execute, statement, params, many, context):
-        t = time.perf_counter()
-        try:
-            return execute(statement, params, many, context)
-        finally:
-            shape = " ".join(statement.split())[:150]
-            spent.setdefault(shape, []).append(time.perf_counter() - t)
+    timed, spent = purge_bench.statement_timer(150)
 
     profiler = cProfile.Profile() if profile else None
     t = time.perf_counter()

@@ -67,6 +67,22 @@ def sql(statement: str, params=None):
         return cursor.fetchall() if cursor.description else cursor.rowcount
 
 
+def statement_timer(width: int):
+    """An execute wrapper that sums the seconds of each statement shape (its first `width`
+    characters), and the dict it fills: for `connection.execute_wrapper`."""
+    spent: dict[str, list[float]] = {}
+
+    def timed(execute, statement, params, many, context):
+        t = time.perf_counter()
+        try:
+            return execute(statement, params, many, context)
+        finally:
+            shape = " ".join(statement.split())[:width]
+            spent.setdefault(shape, []).append(time.perf_counter() - t)
+
+    return timed, spent
+
+
 def bench_subjects() -> int:
     """SUBJECTS data subjects whose login names are 'bench' and their ids (as the template's
     events name them), one in HELD_EVERY under legal hold, instead of any before; the first id."""
@@ -274,15 +290,7 @@ def main() -> None:
 
     def engine_run() -> float:
         PurgeRun.objects.all().delete()
-        spent: dict[str, list[float]] = {}
-
-        def timed(execute, statement, params, many, context):
-            t = time.perf_counter()
-            try:
-                return execute(statement, params, many, context)
-            finally:
-                shape = " ".join(statement.split())[:160]
-                spent.setdefault(shape, []).append(time.perf_counter() - t)
+        timed, spent = statement_timer(160)
 
         t = time.perf_counter()
         if args.profile:

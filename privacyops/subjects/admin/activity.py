@@ -4,7 +4,6 @@ import ipaddress
 from functools import cached_property
 
 from django.contrib import admin
-from django.contrib.admin.views.main import ChangeList
 from django.utils.translation import gettext_lazy as _
 
 from privacyops.core.admin import ReadOnlyRecordAdmin
@@ -15,6 +14,7 @@ from privacyops.security.admin_mixins import AccessLoggedAdminMixin
 from .. import selectors
 from ..models import ActivityEvent, CustomerDataset
 from .customer_access import CustomerDataReasonMixin
+from .rendering import RowLinksChangeList
 
 
 def _ip_or_none(text: str) -> str | None:
@@ -40,7 +40,7 @@ class _EventPaginator(CappedCountPaginator):
         return selectors.events_counted_up_to(self.object_list, cap=self.cap)
 
 
-class _EventChangeList(ChangeList):
+class _EventChangeList(RowLinksChangeList):
     """One subject's events: also only the months that subject has events in, so PostgreSQL
     reads those partitions alone (a date filter narrows further)."""
 

@@ -7,7 +7,6 @@ through an index (an e-mail address, a login name) or a name prefix.
 
 from django.contrib import admin
 from django.contrib.admin import helpers
-from django.contrib.admin.views.main import ChangeList
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +33,7 @@ from ..models import (
     activity_bounds,
 )
 from ..resources import ContactPointResource, DataSubjectResource
+from .rendering import OneEmptyFormFormSet, RowLinksChangeList
 
 RECENT_EVENTS_SHOWN = 10
 # Django's own text (translated in Django's catalogue, so not extracted into ours).
@@ -45,13 +45,17 @@ _DJANGO_ACTION_LABEL = "Select this object for an action - {}"
 
 class ContactPointInline(admin.TabularInline):
     model = ContactPoint
+    formset = OneEmptyFormFormSet
     extra = 0
     fields = ("kind", "value", "is_primary", "created_at")
 
 
 class AccountContactInline(admin.TabularInline):
     model = AccountContact
+    formset = OneEmptyFormFormSet
     extra = 0
+    # Named, so that the admin need not build a formset per page only to find them.
+    fields = ("account", "role")
     autocomplete_fields = ("account",)
     verbose_name = _("account this person belongs to")
     verbose_name_plural = _("accounts this person belongs to")
@@ -64,6 +68,7 @@ class PersonalDataChangeInline(admin.TabularInline):
     """Who changed which of the person's details: evidence, read-only, values masked."""
 
     model = PersonalDataChange
+    formset = OneEmptyFormFormSet
     extra = 0
     fields = ("changed_at", "kind", "contact_kind", "details", "changed_by")
     readonly_fields = fields
@@ -110,7 +115,7 @@ class PersonalDataWrittenByServicesMixin:
             services.contact_point_add(contact_point=point, by=by)
 
 
-class _SubjectChangeList(ChangeList):
+class _SubjectChangeList(RowLinksChangeList):
     """The subjects list: each row's primary e-mail address prefetched (the change page of one
     subject does without)."""
 

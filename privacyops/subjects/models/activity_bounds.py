@@ -21,7 +21,7 @@ pruned, and a busy user's row is rewritten once a month rather than at every bat
 
 import datetime
 
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import Case, F, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
@@ -177,33 +177,47 @@ def stored_bounds_q(*, subject_id: int, prefix: str = "") -> Q:
     return Q(**{f"{prefix}occurred_at__gte": lower, f"{prefix}occurred_at__lt": upper})
 
 
-def bounds_recompute(*, event_model, subject_model=None, using: str | None = None) -> int:
-    """Set every subject's bounds from the events themselves (the migration's backfill, with
-    its historical models, and the benchmark's generator): the exact months, whatever was there
-    before. Returns the number of subjects with events."""
+def bounds_recompute(
+    *, event_model, subject_model=None, using: str | None = None, subject_ids=None
+) -> int:
+    """Set every subject's bounds (or only those of `subject_ids`) from the events themselves
+    (the migration's backfill, with its historical models, the benchmark's generator, and
+    `manage.py activity_bounds_repair`): the exact months, whatever was there before. Returns
+    the number of subjects with events.
+
+    The subjects' table is locked against writes (not reads) until the caller's transaction
+    ends, PostgreSQL's SHARE ROW EXCLUSIVE: this narrows bounds, and a batch of events
+    committing between the read of the events and the write of the bounds (its own widening
+    already done) would be narrowed away. A batch writing its events meanwhile widens after
+    the lock is released, as usual."""
     subject_model = subject_model or DataSubject
     using = using or router.db_for_write(subject_model)
     connection = connections[using]
+    ids = None if subject_ids is None else sorted(set(subject_ids))
     if connection.vendor == "postgresql":
         subjects, events = subject_model._meta.db_table, event_model._meta.db_table
-        with connection.cursor() as cursor:
+        only, params = ("", []) if ids is None else ("AND subject_id = ANY(%s::bigint[]) ", [ids])
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {subjects} IN SHARE ROW EXCLUSIVE MODE")
             cursor.execute(
                 f"UPDATE {subjects} AS s SET "
                 "activity_from = date_trunc('month', b.lo AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', "
                 "activity_until = (date_trunc('month', b.hi AT TIME ZONE 'UTC') "
                 "+ interval '1 month') AT TIME ZONE 'UTC' "
                 f"FROM (SELECT subject_id, min(occurred_at) AS lo, max(occurred_at) AS hi "
-                f"FROM {events} WHERE subject_id IS NOT NULL GROUP BY subject_id) AS b "
-                "WHERE s.id = b.subject_id"
+                f"FROM {events} WHERE subject_id IS NOT NULL {only}GROUP BY subject_id) AS b "
+                "WHERE s.id = b.subject_id",
+                params,
             )
             return cursor.rowcount
     from django.db.models import Max, Min
 
+    events = event_model._base_manager.using(using).filter(subject__isnull=False)
+    if ids is not None:
+        events = events.filter(subject__in=ids)
     spans = {
         row["subject"]: (row["earliest"], row["latest"])
-        for row in event_model._base_manager.using(using)
-        .filter(subject__isnull=False)
-        .values("subject")
+        for row in events.values("subject")
         .annotate(earliest=Min("occurred_at"), latest=Max("occurred_at"))
         .order_by()
     }

@@ -24,7 +24,15 @@ partitions as on PostgreSQL since migration subjects.0009) while it is empty:
   (d) the conversion migration's work: the loaded plain table turned into partitions
       (`convert_to_partitions`, every row moved), per million rows;
   (e) ingestion: `load_activity`'s COPY path (`ingest.write_events`) of --ingest rows into
-      the plain and into the partitioned table, each holding what a purge left.
+      the plain and into the partitioned table, each holding what a purge left;
+  (f) with --drop-floor: the fastest way the database itself removes whole months, on the
+      partitioned table freshly loaded again: each month that (a) swaps detached and dropped,
+      one transaction each, nothing kept, nothing counted, nothing recorded. What is left of
+      (a) beyond (f) is the engine's own work (the count, the kept rows, the records); (f)
+      itself is mostly the filesystem freeing the months' files at each commit.
+
+With --profile, (a) also prints the time spent in its commits (not in any statement: at a
+commit PostgreSQL truncates the files of a dropped partition, and the filesystem frees them).
 """
 
 import argparse
@@ -81,6 +89,43 @@ def statement_timer(width: int):
             spent.setdefault(shape, []).append(time.perf_counter() - t)
 
     return timed, spent
+
+
+class commit_timer:
+    """While entered, the seconds of each of the connection's commits."""
+
+    def __init__(self):
+        self.times: list[float] = []
+
+    def __enter__(self):
+        real = connection._commit
+
+        def timed():
+            t = time.perf_counter()
+            try:
+                return real()
+            finally:
+                self.times.append(time.perf_counter() - t)
+
+        connection._commit = timed
+        return self
+
+    def __exit__(self, *exc):
+        del connection._commit  # the class's own method again
+        return False
+
+
+def drop_floor(cutoff) -> tuple[float, int]:
+    """(f): every month entirely on or before the cutoff detached and dropped, one transaction
+    each, as the engine commits its months (synchronous_commit off); (seconds, months)."""
+    months = [p for p in partitions.month_partitions(TABLE) if p.upper <= cutoff]
+    t = time.perf_counter()
+    for month in months:
+        with transaction.atomic():
+            sql("SET LOCAL synchronous_commit = off")
+            sql(f"ALTER TABLE {TABLE} DETACH PARTITION {month.name}")
+            sql(f"DROP TABLE {month.name}")
+    return time.perf_counter() - t, len(months)
 
 
 def bench_subjects() -> int:
@@ -255,6 +300,7 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="print (a)'s slowest SQL statements, summed"
     )
+    parser.add_argument("--drop-floor", action="store_true", help="add (f), a DROP per month")
     args = parser.parse_args()
     db = settings.DATABASES["default"]
     if "postgresql" not in db["ENGINE"] or "bench" not in db["NAME"]:
@@ -292,9 +338,10 @@ def main() -> None:
         PurgeRun.objects.all().delete()
         timed, spent = statement_timer(160)
 
+        committing = commit_timer()
         t = time.perf_counter()
         if args.profile:
-            with connection.execute_wrapper(timed):
+            with connection.execute_wrapper(timed), committing:
                 run = services.retention_rule_run(rule=rule)
         else:
             run = services.retention_rule_run(rule=rule)
@@ -304,7 +351,8 @@ def main() -> None:
             in_sql = sum(map(sum, spent.values()))
             print(
                 f"(a) {seconds:.2f} s, {sum(map(len, spent.values()))} statements taking "
-                f"{in_sql:.2f} s; slowest:"
+                f"{in_sql:.2f} s, {len(committing.times)} commits taking "
+                f"{sum(committing.times):.2f} s (slowest {max(committing.times):.3f} s); slowest:"
             )
             for shape, times in top:
                 print(f"  {sum(times):7.3f} s  x{len(times):<4} {shape}")
@@ -362,6 +410,9 @@ def main() -> None:
         if args.plain_engine:
             load(partitioned=False)
             plain_engine.append(engine_run())
+        if args.drop_floor and round_ == 0:
+            partitioned_load()
+            floor_months = drop_floor(cutoff)
         engine_times.append(times["a"])
         floor_times.append(times["b"])
         ratios.append(times["a"] / times["b"])
@@ -386,6 +437,12 @@ def main() -> None:
         f"(d) conversion of {args.rows} rows: {statistics.median(converts):.1f} s "
         f"(median), {per_million:.2f} s per million rows"
     )
+    if args.drop_floor:
+        seconds, count = floor_months
+        print(
+            f"(f) DETACH + DROP of the {count} months (a) swaps, nothing kept: {seconds:.2f} s; "
+            f"(f)/(b) {seconds / results['b']:.2f}, (a)/(f) {results['a'] / seconds:.2f}"
+        )
     if ingests:
         print(
             f"(e) ingestion of {args.ingest} events (COPY, batches of 10,000): plain "

@@ -65,6 +65,7 @@ def test_every_app_registers_its_checks():
         "incidents.overdue",
         "retention.leases",
         "retention.holds",
+        "subjects.bounds",
         "subjects.default_partition",
     } <= codes
 

@@ -249,6 +249,11 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # before another worker may take over (a killed worker's run is then marked interrupted).
 RETENTION_WINDOW_SIZE = env.int("RETENTION_WINDOW_SIZE", default=100_000)
 RETENTION_LEASE_SECONDS = env.int("RETENTION_LEASE_SECONDS", default=600)
+# PostgreSQL's effective_io_concurrency in a purge's transactions: how many pages a scan of
+# scattered rows (a month's held rows, copied before the month is replaced) asks the disk for
+# ahead. 0 leaves the server's own (Debian's: 1); 0 also where the server's platform has no
+# posix_fadvise (macOS), which refuses any other value.
+RETENTION_IO_CONCURRENCY = env.int("RETENTION_IO_CONCURRENCY", default=200)
 RETENTION_HOLD_EXPIRY_NOTICE_DAYS = env.int("RETENTION_HOLD_EXPIRY_NOTICE_DAYS", default=14)
 # Test hook only: a pause after each committed window, so a kill test can strike mid-run.
 RETENTION_WINDOW_PAUSE_SECONDS = env.float("RETENTION_WINDOW_PAUSE_SECONDS", default=0.0)

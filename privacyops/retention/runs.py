@@ -57,12 +57,20 @@ def _window_settings() -> None:
 
     jit off: a window's DELETE is estimated dear enough for JIT compilation, which costs
     25-30 ms per statement and buys nothing for a 100 ms index range scan, once per window.
+
+    effective_io_concurrency (`RETENTION_IO_CONCURRENCY`): the held rows a month's swap copies
+    are a few rows in most of the month's pages, in months nobody has read for a year; with
+    the disk asked for pages ahead, copying them from an uncached month took 140-170 ms
+    instead of 740-950 ms (600,000-row months, page cache dropped; docs/benchmarks.md).
     """
     if connection.vendor == "postgresql":
+        io = settings.RETENTION_IO_CONCURRENCY
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT set_config('synchronous_commit', 'off', true), "
                 "set_config('jit', 'off', true)"
+                + (", set_config('effective_io_concurrency', %s, true)" if io else ""),
+                [str(io)] if io else None,
             )
 
 

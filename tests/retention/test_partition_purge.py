@@ -475,3 +475,26 @@ def test_held_rows_left_to_a_swap_are_counted_when_the_month_goes_to_the_windows
     assert set(expired.values_list("subject_id", flat=True)) == held
     assert resumed.rows_skipped_held == 10  # each run counts what it keeps, once
     assert dead.rows_deleted + resumed.rows_deleted == to_dispose
+
+
+@postgresql_only
+@pytest.mark.parametrize("io", [0, 64])
+def test_a_swap_reads_ahead_as_retention_io_concurrency_says(
+    events_rule, world, monkeypatch, settings, io
+):
+    settings.RETENTION_IO_CONCURRENCY = io
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW effective_io_concurrency")
+        servers = cursor.fetchone()[0]
+    real_replace, seen = partition_swap.month_replace, []
+
+    def replace_and_look(cursor, **kwargs):
+        cursor.execute("SHOW effective_io_concurrency")
+        seen.append(cursor.fetchone()[0])
+        return real_replace(cursor, **kwargs)
+
+    monkeypatch.setattr(partition_swap, "month_replace", replace_and_look)
+    run = services.retention_rule_run(rule=events_rule)
+
+    assert run.status == PurgeRun.Status.SUCCEEDED, run.errors
+    assert seen and set(seen) == {str(io) if io else servers}

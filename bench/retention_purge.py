@@ -31,7 +31,8 @@ partitions as on PostgreSQL since migration subjects.0009) while it is empty:
       (a) beyond (f) is the engine's own work (the count, the kept rows, the records); (f)
       itself is mostly the filesystem freeing the months' files at each commit.
 
-With --profile, (a) also prints the time spent in its commits (not in any statement: at a
+With --cold, the kernel's page cache is dropped before each of (a), (b) and (f). With --profile,
+(a) also prints the time spent in its commits (not in any statement: at a
 commit PostgreSQL truncates the files of a dropped partition, and the filesystem frees them).
 """
 
@@ -115,10 +116,19 @@ class commit_timer:
         return False
 
 
-def drop_floor(cutoff) -> tuple[float, int]:
+def uncache(cold: bool) -> None:
+    """With --cold: the kernel's page cache dropped (root, Linux), as a nightly purge finds
+    months nobody has read for a year. PostgreSQL's own shared_buffers stay (128 MB here)."""
+    if cold:
+        os.sync()
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
+
+
+def drop_floor(cutoff, cold: bool = False) -> tuple[float, int]:
     """(f): every month entirely on or before the cutoff detached and dropped, one transaction
     each, as the engine commits its months (synchronous_commit off); (seconds, months)."""
     months = [p for p in partitions.month_partitions(TABLE) if p.upper <= cutoff]
+    uncache(cold)
     t = time.perf_counter()
     for month in months:
         with transaction.atomic():
@@ -301,6 +311,9 @@ def main() -> None:
         "--profile", action="store_true", help="print (a)'s slowest SQL statements, summed"
     )
     parser.add_argument("--drop-floor", action="store_true", help="add (f), a DROP per month")
+    parser.add_argument(
+        "--cold", action="store_true", help="drop the page cache before (a), (b), (f) (root)"
+    )
     args = parser.parse_args()
     db = settings.DATABASES["default"]
     if "postgresql" not in db["ENGINE"] or "bench" not in db["NAME"]:
@@ -339,6 +352,7 @@ def main() -> None:
         timed, spent = statement_timer(160)
 
         committing = commit_timer()
+        uncache(args.cold)
         t = time.perf_counter()
         if args.profile:
             with connection.execute_wrapper(timed), committing:
@@ -362,6 +376,7 @@ def main() -> None:
         return seconds
 
     def floor_run() -> float:
+        uncache(args.cold)
         t = time.perf_counter()
         deleted = sql(
             f"""DELETE FROM {TABLE} e WHERE e.occurred_at <= %s AND NOT EXISTS (
@@ -412,7 +427,7 @@ def main() -> None:
             plain_engine.append(engine_run())
         if args.drop_floor and round_ == 0:
             partitioned_load()
-            floor_months = drop_floor(cutoff)
+            floor_months = drop_floor(cutoff, args.cold)
         engine_times.append(times["a"])
         floor_times.append(times["b"])
         ratios.append(times["a"] / times["b"])

@@ -11,8 +11,8 @@ class Command(BaseCommand):
         "One integrity report: registry coverage, personal data left for erased people, files "
         "in private storage, jobs past their time, legal holds past their end, beat alive, "
         "overdue requests and breaches, rows in the default partition, events outside their "
-        "person's recorded months. Exit status 1 when "
-        "anything is wrong. The result is stored (the admin home shows the last one)."
+        "person's recorded months. Exit status 1 when anything is wrong. The result is stored "
+        "(the admin home shows the last one)."
     )
 
     def add_arguments(self, parser):

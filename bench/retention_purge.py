@@ -15,7 +15,10 @@ partitions as on PostgreSQL since migration subjects.0009) while it is empty:
 
   (a) this engine on the partitioned table: `retention_rule_run` of the seeded 13-month rule
       (whole months past the cutoff swapped, the edge month in windows of
-      RETENTION_WINDOW_SIZE rows; checkpoints, held count, records);
+      RETENTION_WINDOW_SIZE rows; checkpoints, held count, records), the months on
+      RETENTION_SWAP_CONNECTIONS connections (default 2);
+  (a1) with --one-connection: the same engine with every month on the run's own connection
+      (RETENTION_SWAP_CONNECTIONS=1), as before the months were spread;
   (a0) with --plain-engine: the same engine on the plain table (windows only, as before);
   (b) the floor: one raw SQL DELETE of the same rows on the plain table;
   (c) QuerySet.delete() with a pre_delete receiver connected, on the first `--slice`
@@ -56,7 +59,8 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection, connections, transaction  # noqa: E402
+from django.db.backends.utils import CursorWrapper  # noqa: E402
 from django.db.models.signals import pre_delete  # noqa: E402
 
 from privacyops.retention import services  # noqa: E402
@@ -76,43 +80,57 @@ def sql(statement: str, params=None):
         return cursor.fetchall() if cursor.description else cursor.rowcount
 
 
-def statement_timer(width: int):
-    """An execute wrapper that sums the seconds of each statement shape (its first `width`
-    characters), and the dict it fills: for `connection.execute_wrapper`."""
-    spent: dict[str, list[float]] = {}
+class statement_timer:
+    """While entered, the seconds of each statement shape (its first `width` characters) on
+    every connection, the purge's month-swap threads' too (`RETENTION_SWAP_CONNECTIONS`)."""
 
-    def timed(execute, statement, params, many, context):
-        t = time.perf_counter()
-        try:
-            return execute(statement, params, many, context)
-        finally:
-            shape = " ".join(statement.split())[:width]
-            spent.setdefault(shape, []).append(time.perf_counter() - t)
+    def __init__(self, width: int):
+        self.width = width
+        self.spent: dict[str, list[float]] = {}
 
-    return timed, spent
+    def __enter__(self):
+        real = CursorWrapper._execute
+
+        def timed(cursor, statement, *args):
+            t = time.perf_counter()
+            try:
+                return real(cursor, statement, *args)
+            finally:
+                shape = " ".join(statement.split())[: self.width]
+                self.spent.setdefault(shape, []).append(time.perf_counter() - t)
+
+        CursorWrapper._execute = timed
+        self.real = real
+        return self
+
+    def __exit__(self, *exc):
+        CursorWrapper._execute = self.real
+        return False
 
 
 class commit_timer:
-    """While entered, the seconds of each of the connection's commits."""
+    """While entered, the seconds of each commit, on every connection."""
 
     def __init__(self):
         self.times: list[float] = []
 
     def __enter__(self):
-        real = connection._commit
+        wrapper = type(connections["default"])
+        real = self.real = wrapper._commit
+        times = self.times
 
-        def timed():
+        def timed(conn):
             t = time.perf_counter()
             try:
-                return real()
+                return real(conn)
             finally:
-                self.times.append(time.perf_counter() - t)
+                times.append(time.perf_counter() - t)
 
-        connection._commit = timed
+        wrapper._commit = timed
         return self
 
     def __exit__(self, *exc):
-        del connection._commit  # the class's own method again
+        type(connections["default"])._commit = self.real
         return False
 
 
@@ -312,6 +330,9 @@ def main() -> None:
     )
     parser.add_argument("--drop-floor", action="store_true", help="add (f), a DROP per month")
     parser.add_argument(
+        "--one-connection", action="store_true", help="add (a1), every month on one connection"
+    )
+    parser.add_argument(
         "--cold", action="store_true", help="drop the page cache before (a), (b), (f) (root)"
     )
     args = parser.parse_args()
@@ -325,7 +346,8 @@ def main() -> None:
     print(
         f"# {platform.node()} {platform.machine()} {os.cpu_count()} cores, "
         f"{sql('SELECT version()')[0][0].split(' on ')[0]}, window "
-        f"{settings.RETENTION_WINDOW_SIZE} rows"
+        f"{settings.RETENTION_WINDOW_SIZE} rows, months swapped on "
+        f"{settings.RETENTION_SWAP_CONNECTIONS} connections"
     )
 
     t = time.perf_counter()
@@ -349,13 +371,12 @@ def main() -> None:
 
     def engine_run() -> float:
         PurgeRun.objects.all().delete()
-        timed, spent = statement_timer(160)
-
-        committing = commit_timer()
+        timing, committing = statement_timer(160), commit_timer()
+        spent = timing.spent
         uncache(args.cold)
         t = time.perf_counter()
         if args.profile:
-            with connection.execute_wrapper(timed), committing:
+            with timing, committing:
                 run = services.retention_rule_run(rule=rule)
         else:
             run = services.retention_rule_run(rule=rule)
@@ -425,6 +446,11 @@ def main() -> None:
         if args.plain_engine:
             load(partitioned=False)
             plain_engine.append(engine_run())
+        if args.one_connection and round_ == 0:
+            partitioned_load()
+            spread, settings.RETENTION_SWAP_CONNECTIONS = settings.RETENTION_SWAP_CONNECTIONS, 1
+            one_connection = engine_run()
+            settings.RETENTION_SWAP_CONNECTIONS = spread
         if args.drop_floor and round_ == 0:
             partitioned_load()
             floor_months = drop_floor(cutoff, args.cold)
@@ -457,6 +483,11 @@ def main() -> None:
         print(
             f"(f) DETACH + DROP of the {count} months (a) swaps, nothing kept: {seconds:.2f} s; "
             f"(f)/(b) {seconds / results['b']:.2f}, (a)/(f) {results['a'] / seconds:.2f}"
+        )
+    if args.one_connection:
+        print(
+            f"(a1) engine, every month on one connection: {one_connection:.2f} s; "
+            f"(a1)/(b) {one_connection / results['b']:.2f}"
         )
     if ingests:
         print(

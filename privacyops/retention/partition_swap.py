@@ -2,7 +2,9 @@
 
 Where a kind of record lives in range partitions of the rule's own clock column (activity
 events on PostgreSQL: `privacyops.subjects.partitions`) and the rule deletes its rows, every
-month that lies entirely on or before the cutoff is swapped, oldest first, one transaction each:
+month that lies entirely on or before the cutoff is swapped, one transaction each (the months'
+transactions follow one another, taken oldest first, on `RETENTION_SWAP_CONNECTIONS` connections:
+`runs._months_swap`):
 
   1. the table is locked against writes (SHARE ROW EXCLUSIVE: reads go on; a late event for
      that month cannot slip in between reading what stays and the drop);

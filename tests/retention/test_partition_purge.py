@@ -498,3 +498,88 @@ def test_a_swap_reads_ahead_as_retention_io_concurrency_says(
 
     assert run.status == PurgeRun.Status.SUCCEEDED, run.errors
     assert seen and set(seen) == {str(io) if io else servers}
+
+
+def _backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_months_swapped_on_two_connections_end_exactly_as_on_one(
+    reference_data, events_rule, world, settings, monkeypatch
+):
+    """Outside a transaction the months go to RETENTION_SWAP_CONNECTIONS threads: the same rows
+    stay, and the checkpoint and the counts, written by each month's own transaction, are
+    exact."""
+    settings.RETENTION_SWAP_CONNECTIONS = 2
+    ids, cutoff = world["ids"], world["cutoff"]
+    months = _whole_months(cutoff)
+    real_replace, on = partition_swap.month_replace, []
+
+    def replace_and_note_the_connection(cursor, **kwargs):
+        on.append(_backend_pid())
+        return real_replace(cursor, **kwargs)
+
+    monkeypatch.setattr(partition_swap, "month_replace", replace_and_note_the_connection)
+    run = services.retention_rule_run(rule=events_rule)
+
+    assert run.status == PurgeRun.Status.SUCCEEDED, run.errors
+    assert len(on) == len(months) and len(set(on)) == 2 and _backend_pid() not in on
+    assert _remaining() == ids["kept"] | ids["fresh"]
+    assert run.rows_deleted == len(ids["gone"])
+    assert run.rows_skipped_held == 10
+    swapped = run.checkpoint[LABEL]["swapped"]
+    assert sorted(swapped) == sorted(m.key for m in map(partition_swap.Month, months))
+    assert len(swapped) == len(set(map(tuple, swapped)))
+    assert _whole_months(cutoff) == months
+    assert run.job_run.progress_done == run.rows_deleted
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_month_failing_on_one_connection_stops_the_others_and_the_next_run_finishes(
+    reference_data, events_rule, world, settings, monkeypatch
+):
+    settings.RETENTION_SWAP_CONNECTIONS = 2
+    ids, cutoff = world["ids"], world["cutoff"]
+    months = _whole_months(cutoff)
+    before = {
+        m.name: set(
+            ActivityEvent.objects.filter(
+                occurred_at__gte=m.lower, occurred_at__lt=m.upper
+            ).values_list("pk", flat=True)
+        )
+        for m in months
+    }
+    real_replace, calls = partition_swap.month_replace, []
+
+    def replace_then_fail_the_third(cursor, **kwargs):
+        calls.append(kwargs["month"].partition.name)
+        counts = real_replace(cursor, **kwargs)
+        if len(calls) == 3:
+            raise RuntimeError("injected: the third month dies replaced, uncommitted")
+        return counts
+
+    monkeypatch.setattr(partition_swap, "month_replace", replace_then_fail_the_third)
+    failed = services.retention_rule_run(rule=events_rule)
+
+    assert failed.status == PurgeRun.Status.FAILED and "injected" in failed.errors
+    dead, committed = calls[2], [name for name in calls if name != calls[2]]
+    # The other thread's month in flight when the third died commits whole; none starts after.
+    assert 2 <= len(committed) <= 3 and len(calls) <= 4
+    by_name = {m.name: partition_swap.Month(m).key for m in months}
+    assert sorted(failed.checkpoint[LABEL]["swapped"]) == sorted(by_name[n] for n in committed)
+    remaining = _remaining()
+    assert before[dead] <= remaining
+    gone = set().union(*(before[name] for name in committed)) - remaining
+    assert gone == set().union(*(before[name] for name in committed)) & ids["gone"]
+    assert failed.rows_deleted == len(gone)
+
+    monkeypatch.undo()
+    finished = services.retention_rule_run(rule=events_rule)
+    assert finished.status == PurgeRun.Status.SUCCEEDED, finished.errors
+    assert _remaining() == ids["kept"] | ids["fresh"]
+    assert failed.rows_deleted + finished.rows_deleted == len(ids["gone"])

@@ -12,8 +12,8 @@ transactions follow one another, taken oldest first, on `RETENTION_SWAP_CONNECTI
      (`keeps_only_held`), the held subjects' ids; else the ids of the rows that stay
      (`engine.stays_q`: held, restricted, out of scope, kept by a longer rule; few), with
      `kept_filter`;
-  3. the database function `privacyops_activity_month_replace` (migrations subjects.0015 to
-     0017, SECURITY DEFINER: only the table's owner may detach and drop partitions, and the
+  3. the database function `privacyops_activity_month_replace` (migrations subjects.0015 and
+     0016, SECURITY DEFINER: only the table's owner may detach and drop partitions, and the
      runtime role of README's two-role setup owns nothing) copies those rows (by id, and every
      row of the kept subjects, through the (subject, time) index) into a fresh table,
      detaches the old partition, attaches the fresh table in its place for the same range,
@@ -22,10 +22,9 @@ transactions follow one another, taken oldest first, on `RETENTION_SWAP_CONNECTI
      dispose of rows it could DELETE anyway, nothing more.
 
 DDL is transactional in PostgreSQL: if anything fails or the process dies, the transaction
-rolls back and the month is exactly as it was. The disposed count (rows in the old partition,
-counted under the lock of step 1, on another connection beside step 3 where one is given:
-`MonthCounter`, less the rows copied) is the month's proof of disposition; the caller commits
-it, and the month in the run's checkpoint, inside the same transaction.
+rolls back and the month is exactly as it was. The disposed count (rows in the old partition
+less the rows copied) is the month's proof of disposition; the caller commits it, and the
+month in the run's checkpoint, inside the same transaction.
 
 Months not entirely past the cutoff, the default partition, and every table that is not
 partitioned go through the windows (`engine.windows`). The choice is a capability of the
@@ -33,12 +32,9 @@ table (is it range-partitioned on the clock column, and may this role execute th
 that replace its partitions: `partitions.may_manage`?), asked of the database.
 """
 
-import logging
-import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
-from django.db import connection, connections, transaction
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -47,8 +43,6 @@ from privacyops.subjects import partitions
 
 from . import engine
 from .models import RetentionRule
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -142,73 +136,21 @@ def kept_ids(*, month: Month, kept: Q, rule, registration) -> list[int]:
 
 def month_replace(
     cursor, *, month: Month, kept_ids: list[int], kept_subjects: list[int] = ()
-) -> int:
+) -> tuple[int, int]:
     """The database replaces the month's partition by a copy of the rows to keep — those of
     `kept_ids` and every row of the `kept_subjects` — (function
-    `privacyops_activity_month_replace`, migrations subjects.0015-0017, the owner's rights);
-    the rows kept. Nothing is committed here.
+    `privacyops_activity_month_replace`, migrations subjects.0015/0016, the owner's rights);
+    (rows disposed of, rows kept). Nothing is committed here.
 
     The ids are read before, in a statement of their own: a query still reading the month
     (a subquery of this call) would keep its partition open, and PostgreSQL refuses to drop
     a table that one of the session's active queries uses."""
     cursor.execute(
-        f"SELECT {partitions.REPLACE_FUNCTION}(%s, %s::bigint[], %s::bigint[])",
+        f"SELECT disposed, kept FROM {partitions.REPLACE_FUNCTION}(%s, %s::bigint[], %s::bigint[])",
         [month.partition.lower, list(kept_ids), list(kept_subjects)],
     )
-    return cursor.fetchone()[0]
-
-
-def month_rows(*, month: Month, rule, registration) -> int:
-    """Every row of the month: what its swap disposes of is these less the rows it keeps."""
-    model = registration.model
-    column = model._meta.get_field(engine.window_column(rule, registration)).name
-    return model._base_manager.filter(
-        **{f"{column}__gte": month.partition.lower, f"{column}__lt": month.partition.upper}
-    ).count()
-
-
-class MonthCounter:
-    """Counts a month's rows on a connection of its own (one thread) while the month's swap
-    copies what stays on its connection: the count (an index-only scan of the whole month,
-    35 ms for 600,000 rows here) then costs nothing but the other core.
-
-    Exact: the counting transaction begins once the swap's transaction holds the table against
-    writes (nothing reaches the month from then to the swap's commit), and it holds the table
-    itself before the swap begins, so the swap's detach waits for the count to end. Where it
-    cannot have the table at once (someone waits to lock it whole), `start` gives None and the
-    swap counts on its own connection, as it does inside a transaction."""
-
-    LOCK_WAIT = "1s"
-
-    def __init__(self):
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="retention-count")
-
-    def start(self, *, month: Month, rule, registration) -> Future | None:
-        locked = threading.Event()
-        counted = self._pool.submit(self._count, locked, month, rule, registration)
-        while not locked.wait(0.005):
-            if counted.done():
-                log.warning(
-                    "Counting %s beside its swap failed: %r", month.key, counted.exception()
-                )
-                return None
-        return counted
-
-    @staticmethod
-    def _count(locked: threading.Event, month: Month, rule, registration) -> int:
-        table = registration.model._meta.db_table
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('lock_timeout', %s, true), set_config('jit', 'off', true)",
-                [MonthCounter.LOCK_WAIT],
-            )
-            cursor.execute(f"LOCK TABLE {table} IN ACCESS SHARE MODE")
-            locked.set()
-            return month_rows(month=month, rule=rule, registration=registration)
-
-    def close(self) -> None:
-        self._pool.submit(connections.close_all).result()  # the counting thread's own
-        self._pool.shutdown()
+    disposed, kept = cursor.fetchone()
+    return disposed, kept
 
 
 @dataclass(frozen=True)
@@ -218,23 +160,14 @@ class Swapped:
     kept_are_held: bool  # what was kept is exactly the month's held rows (`keeps_only_held`)
 
 
-def month_swap(
-    *,
-    rule: RetentionRule,
-    registration: Registration,
-    month: Month,
-    now,
-    counter: MonthCounter | None = None,
-) -> Swapped:
+def month_swap(*, rule: RetentionRule, registration: Registration, month: Month, now) -> Swapped:
     """Replace one month's partition by a copy of the rows the rule leaves. Runs inside the
-    caller's transaction (the caller commits the counts with it). With a `counter`, the month's
-    rows are counted beside the copy, on the counter's connection."""
+    caller's transaction (the caller commits the counts with it)."""
     table = registration.model._meta.db_table
     with connection.cursor() as cursor:
         # Writes wait from here to the commit, so what is kept, read next, is all the month
         # will have (the function takes the same lock again, as the owner).
         cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
-        counting = counter and counter.start(month=month, rule=rule, registration=registration)
         # Foreign-key checks deferred to commit (rows written earlier in this transaction:
         # tests, a caller's own inserts) must run now: a table with pending checks cannot go.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -248,10 +181,6 @@ def month_swap(
             kept = kept_filter(rule, registration, now=now)
             ids = kept_ids(month=month, kept=kept, rule=rule, registration=registration)
             subjects = []
-        if counting is None:
-            total = month_rows(month=month, rule=rule, registration=registration)
-        kept = month_replace(cursor, month=month, kept_ids=ids, kept_subjects=subjects)
-        if counting is not None:
-            total = counting.result()
+        disposed, kept = month_replace(cursor, month=month, kept_ids=ids, kept_subjects=subjects)
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys' own mode
-    return Swapped(disposed=total - kept, kept=kept, kept_are_held=only_held)
+    return Swapped(disposed=disposed, kept=kept, kept_are_held=only_held)

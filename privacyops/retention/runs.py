@@ -201,12 +201,12 @@ def _purge_registration(*, run: PurgeRun, rule: RetentionRule, registration, tok
             )
 
     # Whole months past the cutoff, where the table is partitioned by the clock: swapped.
-    def swap(month: partition_swap.Month, rows_counter=None) -> None:
+    def swap(month: partition_swap.Month) -> None:
         with transaction.atomic():
             _window_settings()
             renew()
             swapped = partition_swap.month_swap(
-                rule=rule, registration=registration, month=month, now=now, counter=rows_counter
+                rule=rule, registration=registration, month=month, now=now
             )
             held = 0
             if month.key in (state.get("held_by_swaps") or []):
@@ -278,9 +278,8 @@ def _swap_connections() -> int:
 
 
 def _months_swap(months: list, swap) -> None:
-    """`swap(month, counter)` for every month, each in its own transaction, on connections of
-    their own (`RETENTION_SWAP_CONNECTIONS` threads, one connection each, and one more each
-    that counts the month beside its swap: `partition_swap.MonthCounter`).
+    """`swap(month)` for every month, each in its own transaction, on connections of their own
+    (`RETENTION_SWAP_CONNECTIONS` threads, one connection each).
 
     Why: PostgreSQL frees a dropped partition's files after the commit, once the commit has
     released the transaction's locks, and the client waits for it (60-90 ms a month here,
@@ -303,18 +302,16 @@ def _months_swap(months: list, swap) -> None:
     failures: list[BaseException] = []
 
     def work() -> None:
-        counter = partition_swap.MonthCounter()
         try:
             while not failures:
                 try:
                     month = todo.get_nowait()
                 except queue.Empty:
                     return
-                swap(month, counter)
+                swap(month)
         except BaseException as exc:  # raised in the caller's thread below
             failures.append(exc)
         finally:
-            counter.close()
             connections.close_all()  # this thread's own
 
     threads = [

@@ -414,35 +414,6 @@ def test_migration_0016_keeps_the_runtime_roles_grant_on_the_month_function():
 
 
 @postgresql_only
-def test_migration_0017_keeps_the_grant_and_changes_only_what_the_month_function_returns():
-    """The same arguments, before and after; the runtime role may execute it throughout (the
-    function is dropped and made again), and PUBLIC still may not."""
-    remake = importlib.import_module(
-        "privacyops.subjects.migrations.0017_month_replace_counts_nothing"
-    )
-    role, other = _role_name(), _role_name()
-    with connection.cursor() as cursor, connection.schema_editor() as editor:
-        cursor.execute(f"CREATE ROLE {role} NOLOGIN")
-        cursor.execute(f"CREATE ROLE {other} NOLOGIN")
-        cursor.execute(f"GRANT EXECUTE ON FUNCTION {remake.SIGNATURE} TO {role}")
-
-        def result_and_who_may() -> tuple[str, bool, bool]:
-            cursor.execute(
-                "SELECT pg_get_function_result(to_regprocedure(%s)), "
-                "has_function_privilege(%s, to_regprocedure(%s), 'EXECUTE'), "
-                "has_function_privilege(%s, to_regprocedure(%s), 'EXECUTE')",
-                [remake.SIGNATURE, role, remake.SIGNATURE, other, remake.SIGNATURE],
-            )
-            return cursor.fetchone()
-
-        assert result_and_who_may() == ("bigint", True, False)
-        remake.backwards(None, editor)
-        assert result_and_who_may() == ("record", True, False)
-        remake.forwards(None, editor)
-        assert result_and_who_may() == ("bigint", True, False)
-
-
-@postgresql_only
 def test_the_month_function_copies_a_row_kept_by_id_and_by_subject_once(world):
     held = world["held"]
     first_held = ActivityEvent.objects.filter(subject=held).earliest("occurred_at").occurred_at
@@ -461,11 +432,11 @@ def test_the_month_function_copies_a_row_kept_by_id_and_by_subject_once(world):
     total = in_month.count()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        kept = partition_swap.month_replace(
+        disposed, kept = partition_swap.month_replace(
             cursor, month=month, kept_ids=[min(theirs), other], kept_subjects=[held.pk]
         )
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-    assert kept == len(theirs) + 1 < total
+    assert kept == len(theirs) + 1 and disposed == total - kept
     assert set(in_month.values_list("pk", flat=True)) == theirs | {other}
 
 
@@ -612,46 +583,3 @@ def test_a_month_failing_on_one_connection_stops_the_others_and_the_next_run_fin
     assert finished.status == PurgeRun.Status.SUCCEEDED, finished.errors
     assert _remaining() == ids["kept"] | ids["fresh"]
     assert failed.rows_deleted + finished.rows_deleted == len(ids["gone"])
-
-
-@postgresql_only
-@pytest.mark.django_db(transaction=True)
-def test_a_month_is_counted_beside_its_swap_or_by_it_when_the_counter_cannot_start(
-    reference_data, events_rule, world, settings, monkeypatch
-):
-    """The swap threads count each month on a connection of their own while the month is
-    copied; a counter that cannot start (here: it fails at once) leaves the count to the swap.
-    Either way the counts are exact."""
-    settings.RETENTION_SWAP_CONNECTIONS = 2
-    real_rows, real_replace = partition_swap.month_rows, partition_swap.month_replace
-    counted, swapped = [], []
-
-    def rows_and_note_the_connection(**kwargs):
-        counted.append(_backend_pid())
-        return real_rows(**kwargs)
-
-    def replace_and_note_the_connection(cursor, **kwargs):
-        swapped.append(_backend_pid())
-        return real_replace(cursor, **kwargs)
-
-    monkeypatch.setattr(partition_swap, "month_rows", rows_and_note_the_connection)
-    monkeypatch.setattr(partition_swap, "month_replace", replace_and_note_the_connection)
-    months = len(_whole_months(world["cutoff"]))
-    first_month_fails = iter([True])
-
-    def count_or_fail(*args):
-        if next(first_month_fails, False):
-            raise DatabaseError("injected: the counter could not lock the table")
-        return real_count(*args)
-
-    real_count = partition_swap.MonthCounter._count
-    monkeypatch.setattr(partition_swap.MonthCounter, "_count", staticmethod(count_or_fail))
-    run = services.retention_rule_run(rule=events_rule)
-
-    assert run.status == PurgeRun.Status.SUCCEEDED, run.errors
-    assert run.rows_deleted == len(world["ids"]["gone"]) and run.rows_skipped_held == 10
-    assert _remaining() == world["ids"]["kept"] | world["ids"]["fresh"]
-    assert len(counted) == len(swapped) == months
-    by_the_swap = [pid for pid in counted if pid in swapped]
-    assert len(by_the_swap) == 1  # the month whose counter failed, counted on its own connection
-    assert len(set(counted) - set(swapped)) == 2  # the others, on each thread's counter

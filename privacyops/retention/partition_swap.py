@@ -4,7 +4,7 @@ Where a kind of record lives in range partitions of the rule's own clock column 
 events on PostgreSQL: `privacyops.subjects.partitions`) and the rule deletes its rows, every
 month that lies entirely on or before the cutoff is swapped, one transaction each (the months'
 transactions follow one another, taken oldest first, on `RETENTION_SWAP_CONNECTIONS` connections:
-`runs._months_swap`):
+`months_swap`):
 
   1. the table is locked against writes (SHARE ROW EXCLUSIVE: reads go on; a late event for
      that month cannot slip in between reading what stays and the drop);
@@ -32,9 +32,12 @@ table (is it range-partitioned on the clock column, and may this role execute th
 that replace its partitions: `partitions.may_manage`?), asked of the database.
 """
 
+import queue
+import threading
 from dataclasses import dataclass
 
-from django.db import connection
+from django.conf import settings
+from django.db import connection, connections
 from django.db.models import Q
 from django.utils import timezone
 
@@ -184,3 +187,52 @@ def month_swap(*, rule: RetentionRule, registration: Registration, month: Month,
         disposed, kept = month_replace(cursor, month=month, kept_ids=ids, kept_subjects=subjects)
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys' own mode
     return Swapped(disposed=disposed, kept=kept, kept_are_held=only_held)
+
+
+def months_swap(months: list[Month], swap) -> None:
+    """`swap(month)` for every month, each in its own transaction, on connections of their own
+    (`RETENTION_SWAP_CONNECTIONS` threads, one connection each).
+
+    Why: PostgreSQL frees a dropped partition's files after the commit, once the commit has
+    released the transaction's locks, and the client waits for it (50-100 ms a month here,
+    the filesystem freeing 200 MB). On a second connection the next month's swap runs
+    meanwhile. The months' transactions still follow one another (each locks the table first,
+    `month_swap`): only the freeing of files overlaps.
+
+    The first failure stops every thread before its next month and is raised here; a month
+    in flight elsewhere commits or rolls back whole, as always. Inside a transaction (a
+    test's, a caller's) the months are swapped here, one after the other, on this connection:
+    other connections would not see its rows and would wait on its locks."""
+    workers = min(max(1, settings.RETENTION_SWAP_CONNECTIONS), len(months))
+    if workers == 1 or connection.in_atomic_block:
+        for month in months:
+            swap(month)
+        return
+    todo = queue.SimpleQueue()
+    for month in months:
+        todo.put(month)
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            while not failures:
+                try:
+                    month = todo.get_nowait()
+                except queue.Empty:
+                    return
+                swap(month)
+        except BaseException as exc:  # raised in the caller's thread below
+            failures.append(exc)
+        finally:
+            connections.close_all()  # this thread's own
+
+    threads = [
+        threading.Thread(target=work, name=f"retention-swap-{n}", daemon=True)
+        for n in range(workers)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]

@@ -6,15 +6,13 @@ approved disposition review all go through it. Which rows a run disposes of is t
 """
 
 import logging
-import queue
-import threading
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import InterfaceError, OperationalError, connection, connections, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -228,7 +226,7 @@ def _purge_registration(*, run: PurgeRun, rule: RetentionRule, registration, tok
         _pause()
 
     if months:
-        _months_swap(months, swap)
+        partition_swap.months_swap(months, swap)
         # Each month's transaction wrote its own record; this process's copy is read back.
         run.refresh_from_db(fields=["checkpoint", *COUNTERS])
         state = run.checkpoint[label]
@@ -255,9 +253,9 @@ def _month_record(*, run, rule, token, label, month, counter, done, held) -> Non
     transaction and only while the run still holds the rule's lease.
 
     The checkpoint is read from the database, not from this process's copy: months are swapped
-    on several connections (`_months_swap`), and the month before this one committed before
-    this transaction could lock the table, possibly before its own thread saw the commit
-    return. Counts are added in the database for the same reason."""
+    on several connections (`partition_swap.months_swap`), and the month before this one
+    committed before this transaction could lock the table, possibly before its own thread saw
+    the commit return. Counts are added in the database for the same reason."""
     checkpoint = (
         PurgeRun.objects.select_for_update().values_list("checkpoint", flat=True).get(pk=run.pk)
     )
@@ -271,59 +269,6 @@ def _month_record(*, run, rule, token, label, month, counter, done, held) -> Non
         raise LeaseLost(rule.code)
     if run.job_run_id:
         JobRun.objects.filter(pk=run.job_run_id).update(progress_done=F("progress_done") + done)
-
-
-def _swap_connections() -> int:
-    return max(1, settings.RETENTION_SWAP_CONNECTIONS)
-
-
-def _months_swap(months: list, swap) -> None:
-    """`swap(month)` for every month, each in its own transaction, on connections of their own
-    (`RETENTION_SWAP_CONNECTIONS` threads, one connection each).
-
-    Why: PostgreSQL frees a dropped partition's files after the commit, once the commit has
-    released the transaction's locks, and the client waits for it (60-90 ms a month here,
-    the filesystem freeing 200 MB). On a second connection the next month's swap runs
-    meanwhile. The months' transactions still follow one another (each locks the table first,
-    `partition_swap.month_swap`): only the freeing of files overlaps.
-
-    The first failure stops every thread before its next month and is raised here; a month
-    in flight elsewhere commits or rolls back whole, as always. Inside a transaction (a
-    test's, a caller's) the months are swapped here, one after the other, on this connection:
-    other connections would not see its rows and would wait on its locks."""
-    workers = min(_swap_connections(), len(months))
-    if workers == 1 or connection.in_atomic_block:
-        for month in months:
-            swap(month)
-        return
-    todo = queue.SimpleQueue()
-    for month in months:
-        todo.put(month)
-    failures: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            while not failures:
-                try:
-                    month = todo.get_nowait()
-                except queue.Empty:
-                    return
-                swap(month)
-        except BaseException as exc:  # raised in the caller's thread below
-            failures.append(exc)
-        finally:
-            connections.close_all()  # this thread's own
-
-    threads = [
-        threading.Thread(target=work, name=f"retention-swap-{n}", daemon=True)
-        for n in range(workers)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if failures:
-        raise failures[0]
 
 
 def _held_in(selection, column: str, keys: list) -> int:

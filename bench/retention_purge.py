@@ -16,9 +16,10 @@ partitions as on PostgreSQL since migration subjects.0009) while it is empty:
   (a) this engine on the partitioned table: `retention_rule_run` of the seeded 13-month rule
       (whole months past the cutoff swapped, the edge month in windows of
       RETENTION_WINDOW_SIZE rows; checkpoints, held count, records), the months on
-      RETENTION_SWAP_CONNECTIONS connections (default 2);
+      RETENTION_SWAP_CONNECTIONS connections (default 1; RETENTION_SWAP_CONNECTIONS=2 in the
+      environment to set two against (a1));
   (a1) with --one-connection: the same engine with every month on the run's own connection
-      (RETENTION_SWAP_CONNECTIONS=1), as before the months were spread;
+      (RETENTION_SWAP_CONNECTIONS=1);
   (a0) with --plain-engine: the same engine on the plain table (windows only, as before);
   (b) the floor: one raw SQL DELETE of the same rows on the plain table;
   (c) QuerySet.delete() with a pre_delete receiver connected, on the first `--slice`

@@ -84,6 +84,19 @@ def _whole_months(cutoff) -> list[partitions.Partition]:
     return [p for p in partitions.month_partitions() if p.upper <= cutoff]
 
 
+def _ids_by_month(months, events=None) -> dict[str, set[int]]:
+    """The ids of the events (all, or those of `events`) in each month, by partition name."""
+    events = ActivityEvent.objects.all() if events is None else events
+    return {
+        m.name: set(
+            events.filter(occurred_at__gte=m.lower, occurred_at__lt=m.upper).values_list(
+                "pk", flat=True
+            )
+        )
+        for m in months
+    }
+
+
 def test_the_purge_keeps_exactly_held_restricted_and_longer_rule_rows(events_rule, world):
     """On every database; on PostgreSQL the whole months are swapped, the rest windowed."""
     ids = world["ids"]
@@ -139,14 +152,7 @@ def test_a_failure_mid_swap_leaves_that_month_untouched_and_the_next_run_finishe
         return disposed
 
     monkeypatch.setattr(partition_swap, "month_replace", replace_then_fail)
-    by_month = {
-        m.name: set(
-            ActivityEvent.objects.filter(
-                occurred_at__gte=m.lower, occurred_at__lt=m.upper
-            ).values_list("pk", flat=True)
-        )
-        for m in months
-    }
+    by_month = _ids_by_month(months)
     failed = services.retention_rule_run(rule=events_rule)
 
     assert failed.status == PurgeRun.Status.FAILED and "injected" in failed.errors
@@ -354,14 +360,7 @@ def test_a_hold_placed_during_the_swaps_protects_the_months_not_yet_swapped(
     RetentionRule.objects.filter(code="leads-24").update(is_active=False)
     plain = ActivityEvent.objects.get(pk=min(world["ids"]["gone"])).subject
     theirs = ActivityEvent.objects.filter(subject=plain)
-    before = {
-        m.name: set(
-            theirs.filter(occurred_at__gte=m.lower, occurred_at__lt=m.upper).values_list(
-                "pk", flat=True
-            )
-        )
-        for m in _whole_months(world["cutoff"])
-    }
+    before = _ids_by_month(_whole_months(world["cutoff"]), theirs)
     real_replace, swapped = partition_swap.month_replace, []
 
     def replace_then_hold(cursor, **kwargs):
@@ -546,14 +545,7 @@ def test_a_month_failing_on_one_connection_stops_the_others_and_the_next_run_fin
     settings.RETENTION_SWAP_CONNECTIONS = 2
     ids, cutoff = world["ids"], world["cutoff"]
     months = _whole_months(cutoff)
-    before = {
-        m.name: set(
-            ActivityEvent.objects.filter(
-                occurred_at__gte=m.lower, occurred_at__lt=m.upper
-            ).values_list("pk", flat=True)
-        )
-        for m in months
-    }
+    before = _ids_by_month(months)
     real_replace, calls = partition_swap.month_replace, []
 
     def replace_then_fail_the_third(cursor, **kwargs):

@@ -185,18 +185,15 @@ def _purge_registration(*, run: PurgeRun, rule: RetentionRule, registration, tok
         state.update(progress)
         setattr(run, counter, getattr(run, counter) + done)
         run.rows_skipped_held += held
-        # The checkpoint and the counts commit with the window's (or month's) own disposal,
-        # and only while this run still holds the rule's lease (else it all rolls back).
-        if not PurgeRun.objects.filter(pk=run.pk, rule__lease_owner=token).update(
+        _counts_commit(
+            run=run,
+            rule=rule,
+            token=token,
             checkpoint=run.checkpoint,
-            rows_skipped_held=F("rows_skipped_held") + held,
-            **{counter: F(counter) + done},
-        ):
-            raise LeaseLost(rule.code)
-        if run.job_run_id:  # the admin home shows a long purge moving, window by window
-            JobRun.objects.filter(pk=run.job_run_id).update(
-                progress_done=run.rows_deleted + run.rows_anonymised
-            )
+            counter=counter,
+            done=done,
+            held=held,
+        )
 
     # Whole months past the cutoff, where the table is partitioned by the clock: swapped.
     def swap(month: partition_swap.Month) -> None:
@@ -255,19 +252,34 @@ def _month_record(*, run, rule, token, label, month, counter, done, held) -> Non
     The checkpoint is read from the database, not from this process's copy: months are swapped
     on several connections (`partition_swap.months_swap`), and the month before this one
     committed before this transaction could lock the table, possibly before its own thread saw
-    the commit return. Counts are added in the database for the same reason."""
+    the commit return."""
     checkpoint = (
         PurgeRun.objects.select_for_update().values_list("checkpoint", flat=True).get(pk=run.pk)
     )
     state = checkpoint[label]
     state["swapped"] = [*(state.get("swapped") or []), month.key]
+    _counts_commit(
+        run=run,
+        rule=rule,
+        token=token,
+        checkpoint=checkpoint,
+        counter=counter,
+        done=done,
+        held=held,
+    )
+
+
+def _counts_commit(*, run, rule, token, checkpoint, counter, done, held) -> None:
+    """The run's checkpoint and counts, with the window's (or month's) own disposal, and only
+    while this run still holds the rule's lease (else it all rolls back: LeaseLost). Counts are
+    added in the database, so months committed on other connections are never overwritten."""
     if not PurgeRun.objects.filter(pk=run.pk, rule__lease_owner=token).update(
         checkpoint=checkpoint,
         rows_skipped_held=F("rows_skipped_held") + held,
         **{counter: F(counter) + done},
     ):
         raise LeaseLost(rule.code)
-    if run.job_run_id:
+    if run.job_run_id:  # the admin home shows a long purge moving, window by window
         JobRun.objects.filter(pk=run.job_run_id).update(progress_done=F("progress_done") + done)
 
 

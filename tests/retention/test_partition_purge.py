@@ -412,8 +412,29 @@ def test_migration_0016_keeps_the_runtime_roles_grant_on_the_month_function():
         assert may(replace.NEW, other) is False
 
 
+def _one_scan_migration():
+    return importlib.import_module("privacyops.subjects.migrations.0017_month_replace_in_one_scan")
+
+
+@contextmanager
+def _collect_limit(limit: int):
+    """The month function as migration subjects.0017 makes it, with another bound on the rows
+    it gathers in memory (0: it always copies by INSERT ... SELECT). Rolled back with the test."""
+    one_scan = _one_scan_migration()
+    one_scan._replace_function(connection, one_scan._BODY, collect=one_scan.COLLECT, limit=limit)
+    try:
+        yield
+    finally:
+        one_scan._replace_function(
+            connection, one_scan._BODY, collect=one_scan.COLLECT, limit=one_scan.COLLECT_LIMIT
+        )
+
+
 @postgresql_only
-def test_the_month_function_copies_a_row_kept_by_id_and_by_subject_once(world):
+@pytest.mark.parametrize("collect_limit", [100_000, 0], ids=["one scan", "insert select"])
+def test_the_month_function_copies_a_row_kept_by_id_and_by_subject_once(world, collect_limit):
+    """Both ways the function keeps rows (gathered in the scan that counts the month, or, where
+    many stay, copied by INSERT ... SELECT) keep the same rows and say the same counts."""
     held = world["held"]
     first_held = ActivityEvent.objects.filter(subject=held).earliest("occurred_at").occurred_at
     month = partition_swap.Month(
@@ -429,7 +450,7 @@ def test_the_month_function_copies_a_row_kept_by_id_and_by_subject_once(world):
     assert theirs
     in_month = ActivityEvent.objects.filter(occurred_at__gte=lower, occurred_at__lt=upper)
     total = in_month.count()
-    with transaction.atomic(), connection.cursor() as cursor:
+    with _collect_limit(collect_limit), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         disposed, kept = partition_swap.month_replace(
             cursor, month=month, kept_ids=[min(theirs), other], kept_subjects=[held.pk]
@@ -437,6 +458,51 @@ def test_the_month_function_copies_a_row_kept_by_id_and_by_subject_once(world):
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     assert kept == len(theirs) + 1 and disposed == total - kept
     assert set(in_month.values_list("pk", flat=True)) == theirs | {other}
+
+
+@postgresql_only
+def test_migration_0017_keeps_the_grant_and_leaves_its_aggregate_to_the_owner(world):
+    """The one-scan function replaces the old in place: a role granted EXECUTE keeps it both
+    ways; PUBLIC may use neither the function nor the aggregate it gathers rows with; after
+    going back, the old function swaps a month with the same result."""
+    one_scan = _one_scan_migration()
+    signature = partitions.FUNCTIONS[1]
+    role = _role_name()
+    with connection.cursor() as cursor, connection.schema_editor() as editor:
+        cursor.execute(f"CREATE ROLE {role} NOLOGIN")
+        cursor.execute(f"GRANT EXECUTE ON FUNCTION {signature} TO {role}")
+
+        def may(signature: str, who: str) -> bool | None:
+            cursor.execute(
+                "SELECT has_function_privilege(%s, to_regprocedure(%s), 'EXECUTE') "
+                "WHERE to_regprocedure(%s) IS NOT NULL",
+                [who, signature, signature],
+            )
+            found = cursor.fetchone()
+            return found[0] if found else None
+
+        assert may(one_scan.COLLECT_SIGNATURE, "public") is False
+        one_scan.backwards(None, editor)
+        assert may(one_scan.COLLECT_SIGNATURE, role) is None and may(signature, role) is True
+        month, in_month = next(
+            (partition_swap.Month(p), found)
+            for p in _whole_months(world["cutoff"])
+            if (
+                found := ActivityEvent.objects.filter(
+                    occurred_at__gte=p.lower, occurred_at__lt=p.upper
+                )
+            ).count()
+            > 1
+        )
+        total, keep = in_month.count(), list(in_month.values_list("pk", flat=True)[:1])
+        with transaction.atomic():
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            disposed, kept = partition_swap.month_replace(cursor, month=month, kept_ids=keep)
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        assert (disposed, kept) == (total - len(keep), len(keep))
+        one_scan.forwards(None, editor)
+        assert may(signature, role) is True and may(signature, "public") is False
+        assert may(one_scan.COLLECT_SIGNATURE, "public") is False
 
 
 @postgresql_only

@@ -421,13 +421,11 @@ def _collect_limit(limit: int):
     """The month function as migration subjects.0017 makes it, with another bound on the rows
     it gathers in memory (0: it always copies by INSERT ... SELECT). Rolled back with the test."""
     one_scan = _one_scan_migration()
-    one_scan._replace_function(connection, one_scan._BODY, collect=one_scan.COLLECT, limit=limit)
+    one_scan._replace_function(connection, one_scan._BODY, **{**one_scan.ONE_SCAN, "limit": limit})
     try:
         yield
     finally:
-        one_scan._replace_function(
-            connection, one_scan._BODY, collect=one_scan.COLLECT, limit=one_scan.COLLECT_LIMIT
-        )
+        one_scan._replace_function(connection, one_scan._BODY, **one_scan.ONE_SCAN)
 
 
 @postgresql_only
@@ -460,6 +458,42 @@ def test_the_month_function_copies_a_row_kept_by_id_and_by_subject_once(world, c
     assert set(in_month.values_list("pk", flat=True)) == theirs | {other}
 
 
+def _month_with_events(cutoff):
+    """The first whole month past the cutoff with two events or more, and its events."""
+    for partition in _whole_months(cutoff):
+        found = ActivityEvent.objects.filter(
+            occurred_at__gte=partition.lower, occurred_at__lt=partition.upper
+        )
+        if found.count() > 1:
+            return partition_swap.Month(partition), found
+    raise AssertionError("no whole month with events")
+
+
+@postgresql_only
+def test_a_session_that_used_the_month_function_uses_it_after_the_table_is_made_again(world):
+    """Converting the table away and back gives it a new row type; a session that compiled the
+    month function before (PL/pgSQL keeps it per session) still swaps a month with it."""
+    held = world["held"].pk
+    month, in_month = _month_with_events(world["cutoff"])
+
+    def replace() -> tuple[int, int]:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            result = partition_swap.month_replace(
+                cursor, month=month, kept_ids=[], kept_subjects=[held]
+            )
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            transaction.set_rollback(True)
+        return result
+
+    total, theirs = in_month.count(), in_month.filter(subject_id=held).count()
+    assert replace() == (total - theirs, theirs)
+    partitions.convert_to_plain()
+    partitions.convert_to_partitions()
+    assert partitions.is_partitioned()
+    assert replace() == (total - theirs, theirs)
+
+
 @postgresql_only
 def test_migration_0017_keeps_the_grant_and_leaves_its_aggregate_to_the_owner(world):
     """The one-scan function replaces the old in place: a role granted EXECUTE keeps it both
@@ -481,19 +515,12 @@ def test_migration_0017_keeps_the_grant_and_leaves_its_aggregate_to_the_owner(wo
             found = cursor.fetchone()
             return found[0] if found else None
 
-        assert may(one_scan.COLLECT_SIGNATURE, "public") is False
+        for helper in (one_scan.COLLECT_SIGNATURE, one_scan.SCAN_SIGNATURE):
+            assert may(helper, "public") is False
         one_scan.backwards(None, editor)
         assert may(one_scan.COLLECT_SIGNATURE, role) is None and may(signature, role) is True
-        month, in_month = next(
-            (partition_swap.Month(p), found)
-            for p in _whole_months(world["cutoff"])
-            if (
-                found := ActivityEvent.objects.filter(
-                    occurred_at__gte=p.lower, occurred_at__lt=p.upper
-                )
-            ).count()
-            > 1
-        )
+        assert may(one_scan.SCAN_SIGNATURE, role) is None
+        month, in_month = _month_with_events(world["cutoff"])
         total, keep = in_month.count(), list(in_month.values_list("pk", flat=True)[:1])
         with transaction.atomic():
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -502,7 +529,8 @@ def test_migration_0017_keeps_the_grant_and_leaves_its_aggregate_to_the_owner(wo
         assert (disposed, kept) == (total - len(keep), len(keep))
         one_scan.forwards(None, editor)
         assert may(signature, role) is True and may(signature, "public") is False
-        assert may(one_scan.COLLECT_SIGNATURE, "public") is False
+        for helper in (one_scan.COLLECT_SIGNATURE, one_scan.SCAN_SIGNATURE):
+            assert may(helper, "public") is False
 
 
 @postgresql_only

@@ -38,6 +38,33 @@ functions_0016 = importlib.import_module(
 COLLECT = "privacyops_rows_collect"
 COLLECT_SIGNATURE = f"{COLLECT}(anycompatible)"
 COLLECT_LIMIT = 100_000
+SCAN = "privacyops_month_scan"
+SCAN_SIGNATURE = f"{SCAN}(text, text, text, bigint[], bigint[], anyarray)"
+
+# The month's rows counted and those that stay gathered, in one statement, then written to the
+# fresh table; `row_type` (a NULL array of the table's row type) only says which type.
+_SCAN = """
+CREATE FUNCTION {scan}(old_name text, fresh_name text, column_list text, kept_ids bigint[],
+                       kept_subjects bigint[], row_type anyarray,
+                       OUT total bigint, OUT kept bigint)
+LANGUAGE plpgsql {pinned} AS $body$
+DECLARE
+    kept_rows row_type%TYPE;
+BEGIN
+    EXECUTE format('SELECT count(*), %I.{collect}(ROW(%s)::%I.%I)'
+                   ' FILTER (WHERE id = ANY($1) OR subject_id = ANY($2)) FROM %I.%I',
+                   '{schema}', column_list, '{schema}', '{table}', '{schema}', old_name)
+        INTO total, kept_rows USING kept_ids, kept_subjects;
+    kept := 0;
+    IF kept_rows IS NOT NULL THEN
+        EXECUTE format('INSERT INTO %I.%I (%s) SELECT %s FROM unnest($1)',
+                       '{schema}', fresh_name, column_list, column_list)
+            USING kept_rows;
+        GET DIAGNOSTICS kept = ROW_COUNT;
+    END IF;
+END
+$body$
+"""
 
 _BODY = """
 DECLARE
@@ -47,7 +74,6 @@ DECLARE
     column_list text;
     total bigint;
     bound bigint;
-    kept_rows {schema_ident}.{table_ident}[];
 BEGIN
     SELECT m.name, m.upper INTO old_name, month_upper FROM ({months}) m WHERE m.lower = month_lower;
     IF old_name IS NULL THEN
@@ -75,15 +101,14 @@ BEGIN
         bound := bound + total;
     END IF;
     IF bound <= {limit} THEN
-        -- One scan: every row counted, the rows that stay gathered (on every core).
-        EXECUTE format('SELECT count(*), %I.{collect}(ROW(%s)::%I.%I)'
-                       ' FILTER (WHERE id = ANY($1) OR subject_id = ANY($2)) FROM %I.%I',
-                       '{schema}', column_list, '{schema}', '{table}', '{schema}', old_name)
-            INTO total, kept_rows USING kept_ids, kept_subjects;
-        EXECUTE format('INSERT INTO %I.%I (%s) SELECT %s FROM unnest($1)',
-                       '{schema}', fresh_name, column_list, column_list)
-            USING coalesce(kept_rows, '{{}}');
-        GET DIAGNOSTICS kept = ROW_COUNT;
+        -- One scan: every row counted, the rows that stay gathered (on every core). The
+        -- table's row type is named here, at each call, not in a declaration: PL/pgSQL fixes
+        -- declared types when a session first runs a function, and the table gets a new row
+        -- type whenever it is made again (partitions.convert_to_plain/convert_to_partitions);
+        -- the polymorphic {scan} is compiled anew for each row type it is given.
+        EXECUTE format('SELECT total, kept FROM %I.{scan}(%L, %L, %L, $1, $2, NULL::%I.%I[])',
+                       '{schema}', old_name, fresh_name, column_list, '{schema}', '{table}')
+            INTO total, kept USING kept_ids, kept_subjects;
     ELSE
         -- One statement for both: a row of a kept subject whose id is also listed is copied once.
         EXECUTE format('INSERT INTO %I.%I (%s) SELECT %s FROM %I.%I'
@@ -104,21 +129,26 @@ END
 """
 
 
-def _replace_function(connection, body: str, **extra) -> None:
-    """CREATE OR REPLACE of the month function (same signature: its grants stay)."""
+# What the month function's body names (the limit as the tests may set it).
+ONE_SCAN = {"collect": COLLECT, "scan": SCAN, "limit": COLLECT_LIMIT}
+
+
+def _names(connection, **extra) -> tuple[dict, str]:
+    """The names the bodies are formatted with, and the pinned settings of every function."""
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_schema()")
         schema = cursor.fetchone()[0]
-        names = {
-            **functions_0015.NAMES,
-            "schema": schema.replace("'", "''"),
-            "schema_ident": quote(schema),
-            "table_ident": quote(functions_0015.TABLE),
-            **extra,
-        }
-        pinned = f"SET search_path = pg_catalog, {quote(schema)}, pg_temp SET TimeZone = 'UTC'"
-        source = body.format(months=functions_0015._MONTHS.format(**names), **names)
+    names = {**functions_0015.NAMES, "schema": schema.replace("'", "''"), **extra}
+    pinned = f"SET search_path = pg_catalog, {quote(schema)}, pg_temp SET TimeZone = 'UTC'"
+    return names, pinned
+
+
+def _replace_function(connection, body: str, **extra) -> None:
+    """CREATE OR REPLACE of the month function (same signature: its grants stay)."""
+    names, pinned = _names(connection, **extra)
+    source = body.format(months=functions_0015._MONTHS.format(**names), **names)
+    with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE OR REPLACE FUNCTION {functions_0016.NAME}({functions_0016.NEW_ARGUMENTS}) "
             f"LANGUAGE plpgsql SECURITY DEFINER {pinned} AS $body${source}$body$"
@@ -129,14 +159,18 @@ def forwards(apps, schema_editor):
     connection = schema_editor.connection
     if not partitions.is_partitioned(functions_0015.TABLE, connection=connection):
         return
+    names, pinned = _names(connection, **ONE_SCAN)
     with connection.cursor() as cursor:
         # array_agg has no parallel form before PostgreSQL 16; this one's states concatenate.
         cursor.execute(
             f"CREATE AGGREGATE {COLLECT}(anycompatible) (SFUNC = array_append, "
             "STYPE = anycompatiblearray, COMBINEFUNC = array_cat, PARALLEL = SAFE)"
         )
-        cursor.execute(f"REVOKE EXECUTE ON FUNCTION {COLLECT_SIGNATURE} FROM PUBLIC")
-    _replace_function(connection, _BODY, collect=COLLECT, limit=COLLECT_LIMIT)
+        # Run by the month function, as the owner (SECURITY DEFINER); nobody else needs either.
+        cursor.execute(_SCAN.format(pinned=pinned, **names))
+        for signature in (COLLECT_SIGNATURE, SCAN_SIGNATURE):
+            cursor.execute(f"REVOKE EXECUTE ON FUNCTION {signature} FROM PUBLIC")
+    _replace_function(connection, _BODY, **ONE_SCAN)
 
 
 def backwards(apps, schema_editor):
@@ -145,6 +179,7 @@ def backwards(apps, schema_editor):
         return
     _replace_function(connection, functions_0016._BODY)
     with connection.cursor() as cursor:
+        cursor.execute(f"DROP FUNCTION IF EXISTS {SCAN_SIGNATURE}")
         cursor.execute(f"DROP AGGREGATE IF EXISTS {COLLECT_SIGNATURE}")
 
 

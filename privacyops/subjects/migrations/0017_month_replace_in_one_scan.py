@@ -8,7 +8,10 @@ most of the month's pages anyway, and PostgreSQL 15 runs an `INSERT ... SELECT` 
 process. Now one `SELECT` both counts every row and gathers the rows that stay into an array
 (aggregate `privacyops_rows_collect`, which PostgreSQL may run as a parallel aggregate: its
 states are arrays that concatenate), and the fresh table is filled from that array. Measured in
-docs/benchmarks.md ("one scan").
+docs/benchmarks.md ("one scan"). Both statements are in a helper, `privacyops_month_scan`,
+polymorphic in the table's row type: PL/pgSQL fixes a declared type when a session first runs
+a function, and the table gets a new row type each time it is made again (the conversions of
+`privacyops.subjects.partitions`); a polymorphic function is compiled anew for each type.
 
 Where many rows would stay (more than `COLLECT_LIMIT`, bounded from above by the kept ids and
 the kept subjects' rows as the (subject, time) index counts them), gathering them in memory is
@@ -17,7 +20,9 @@ SELECT`, and counts apart. Either way the result is the same rows, the same coun
 
 The signature is unchanged (`CREATE OR REPLACE`): whoever could execute the function still may,
 with no new grant. The guarantees of subjects.0015/0016 stay: SECURITY DEFINER, search_path
-pinned, PUBLIC's EXECUTE revoked (on the aggregate too), every identifier from the catalogue.
+pinned, PUBLIC's EXECUTE revoked, every identifier from the catalogue. The helper takes names,
+so only the owner may run it (PUBLIC's EXECUTE revoked, as on the aggregate): the month
+function runs it with the owner's rights.
 
 SQLite, and a table that is not partitioned: nothing.
 """

@@ -12,11 +12,10 @@ transactions follow one another, taken oldest first, on `RETENTION_SWAP_CONNECTI
      (`keeps_only_held`), the held subjects' ids; else the ids of the rows that stay
      (`engine.stays_q`: held, restricted, out of scope, kept by a longer rule; few), with
      `kept_filter`;
-  3. the database function `privacyops_activity_month_replace` (migrations subjects.0015 to
-     0017, SECURITY DEFINER: only the table's owner may detach and drop partitions, and the
-     runtime role of README's two-role setup owns nothing) counts the month and gathers those
-     rows (by id, and every row of the kept subjects) in one scan, on every core, fills a
-     fresh table with them (past 100,000 rows it copies them by INSERT ... SELECT instead),
+  3. the database function `privacyops_activity_month_replace` (migrations subjects.0015 and
+     0016, SECURITY DEFINER: only the table's owner may detach and drop partitions, and the
+     runtime role of README's two-role setup owns nothing) copies those rows (by id, and every
+     row of the kept subjects, through the (subject, time) index) into a fresh table,
      detaches the old partition, attaches the fresh table in its place for the same range,
      drops the old partition and gives the fresh one its name. It takes the month's lower
      bound and ids only and finds the partition in the catalogue: a caller can make it
@@ -143,7 +142,7 @@ def month_replace(
 ) -> tuple[int, int]:
     """The database replaces the month's partition by a copy of the rows to keep — those of
     `kept_ids` and every row of the `kept_subjects` — (function
-    `privacyops_activity_month_replace`, migrations subjects.0015-0017, the owner's rights);
+    `privacyops_activity_month_replace`, migrations subjects.0015/0016, the owner's rights);
     (rows disposed of, rows kept). Nothing is committed here.
 
     The ids are read before, in a statement of their own: a query still reading the month
@@ -178,7 +177,7 @@ def month_swap(*, rule: RetentionRule, registration: Registration, month: Month,
         only_held = keeps_only_held(rule, registration, now=now)
         if only_held:
             # The held subjects' ids (a few hundred), read in this transaction: the function
-            # gathers their rows in the scan that counts the month.
+            # copies their rows by the (subject, time) index, one probe per subject.
             subjects, _ = engine.held_keys(timezone.localdate(now))
             ids, subjects = [], sorted(subjects)
         else:

@@ -16,7 +16,7 @@ ACCESS_LOG_TABLE = "security_accesslogentry"
 MAINTENANCE_TABLE = "security_access_log_maintenance"
 # SECURITY DEFINER functions (owned by the owner, PUBLIC's EXECUTE revoked) the runtime role may
 # call: activity events' monthly partitions, created ahead and replaced by a purge (migration
-# subjects.0015, 0016 and 0017; privacyops.subjects.partitions). Granted where they exist.
+# subjects.0015 and 0016; privacyops.subjects.partitions). Granted where they exist.
 RUNTIME_FUNCTIONS = (
     "privacyops_activity_months_ensure(timestamptz, integer)",
     "privacyops_activity_month_replace(timestamptz, bigint[], bigint[])",

@@ -11,7 +11,7 @@ table has a foreign key to activity events).
 moving any rows the default partition already holds for such a month into it. Creating,
 attaching and dropping partitions is the table owner's right alone, so it (and the purge's
 month replacement) goes through two SECURITY DEFINER functions the owner created in migrations
-subjects.0015 to 0017, which `manage.py database_grants` lets the runtime role execute.
+subjects.0015 and 0016, which `manage.py database_grants` lets the runtime role execute.
 `partition_key` / `month_partitions` / `may_manage` tell the retention engine whether it may
 swap whole months (a capability, asked of the database, not of the vendor).
 `convert_to_partitions` / `convert_to_plain` are the migration's two directions.
@@ -36,7 +36,7 @@ SUBJECT_COLUMN = "subject_id"
 DEFAULT_PARTITION = f"{TABLE}_default"
 PLAIN_TABLE = f"{TABLE}_plain"
 SEQUENCE = f"{TABLE}_id_seq"
-# The SECURITY DEFINER functions of migrations subjects.0015 to 0017, by their signatures.
+# The SECURITY DEFINER functions of migrations subjects.0015 and 0016, by their signatures.
 ENSURE_FUNCTION = "privacyops_activity_months_ensure"
 REPLACE_FUNCTION = "privacyops_activity_month_replace"
 FUNCTIONS = (

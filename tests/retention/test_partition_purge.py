@@ -412,27 +412,8 @@ def test_migration_0016_keeps_the_runtime_roles_grant_on_the_month_function():
         assert may(replace.NEW, other) is False
 
 
-def _one_scan_migration():
-    return importlib.import_module("privacyops.subjects.migrations.0017_month_replace_in_one_scan")
-
-
-@contextmanager
-def _collect_limit(limit: int):
-    """The month function as migration subjects.0017 makes it, with another bound on the rows
-    it gathers in memory (0: it always copies by INSERT ... SELECT). Rolled back with the test."""
-    one_scan = _one_scan_migration()
-    one_scan._replace_function(connection, one_scan._BODY, **{**one_scan.ONE_SCAN, "limit": limit})
-    try:
-        yield
-    finally:
-        one_scan._replace_function(connection, one_scan._BODY, **one_scan.ONE_SCAN)
-
-
 @postgresql_only
-@pytest.mark.parametrize("collect_limit", [100_000, 0], ids=["one scan", "insert select"])
-def test_the_month_function_copies_a_row_kept_by_id_and_by_subject_once(world, collect_limit):
-    """Both ways the function keeps rows (gathered in the scan that counts the month, or, where
-    many stay, copied by INSERT ... SELECT) keep the same rows and say the same counts."""
+def test_the_month_function_copies_a_row_kept_by_id_and_by_subject_once(world):
     held = world["held"]
     first_held = ActivityEvent.objects.filter(subject=held).earliest("occurred_at").occurred_at
     month = partition_swap.Month(
@@ -448,7 +429,7 @@ def test_the_month_function_copies_a_row_kept_by_id_and_by_subject_once(world, c
     assert theirs
     in_month = ActivityEvent.objects.filter(occurred_at__gte=lower, occurred_at__lt=upper)
     total = in_month.count()
-    with _collect_limit(collect_limit), transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         disposed, kept = partition_swap.month_replace(
             cursor, month=month, kept_ids=[min(theirs), other], kept_subjects=[held.pk]
@@ -492,45 +473,6 @@ def test_a_session_that_used_the_month_function_uses_it_after_the_table_is_made_
     partitions.convert_to_partitions()
     assert partitions.is_partitioned()
     assert replace() == (total - theirs, theirs)
-
-
-@postgresql_only
-def test_migration_0017_keeps_the_grant_and_leaves_its_aggregate_to_the_owner(world):
-    """The one-scan function replaces the old in place: a role granted EXECUTE keeps it both
-    ways; PUBLIC may use neither the function nor the aggregate it gathers rows with; after
-    going back, the old function swaps a month with the same result."""
-    one_scan = _one_scan_migration()
-    signature = partitions.FUNCTIONS[1]
-    role = _role_name()
-    with connection.cursor() as cursor, connection.schema_editor() as editor:
-        cursor.execute(f"CREATE ROLE {role} NOLOGIN")
-        cursor.execute(f"GRANT EXECUTE ON FUNCTION {signature} TO {role}")
-
-        def may(signature: str, who: str) -> bool | None:
-            cursor.execute(
-                "SELECT has_function_privilege(%s, to_regprocedure(%s), 'EXECUTE') "
-                "WHERE to_regprocedure(%s) IS NOT NULL",
-                [who, signature, signature],
-            )
-            found = cursor.fetchone()
-            return found[0] if found else None
-
-        for helper in (one_scan.COLLECT_SIGNATURE, one_scan.SCAN_SIGNATURE):
-            assert may(helper, "public") is False
-        one_scan.backwards(None, editor)
-        assert may(one_scan.COLLECT_SIGNATURE, role) is None and may(signature, role) is True
-        assert may(one_scan.SCAN_SIGNATURE, role) is None
-        month, in_month = _month_with_events(world["cutoff"])
-        total, keep = in_month.count(), list(in_month.values_list("pk", flat=True)[:1])
-        with transaction.atomic():
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            disposed, kept = partition_swap.month_replace(cursor, month=month, kept_ids=keep)
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        assert (disposed, kept) == (total - len(keep), len(keep))
-        one_scan.forwards(None, editor)
-        assert may(signature, role) is True and may(signature, "public") is False
-        for helper in (one_scan.COLLECT_SIGNATURE, one_scan.SCAN_SIGNATURE):
-            assert may(helper, "public") is False
 
 
 @postgresql_only

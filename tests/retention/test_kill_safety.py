@@ -8,6 +8,7 @@ from django.utils import timezone
 from privacyops.retention import services
 from privacyops.retention.models import PurgeRun, RetentionRule
 from privacyops.retention.tasks import run_rule
+from privacyops.subjects import partitions
 from privacyops.subjects.models import ActivityEvent, DataSubject
 from tests.conftest import start_worker
 from tests.factories import UserFactory
@@ -36,6 +37,8 @@ def _fill() -> dict[str, set[int]]:
         rows.append(ActivityEvent(subject=subject, occurred_at=now - age, page=f"/p/{i}"))
     ActivityEvent.objects.bulk_create(rows, batch_size=500)
     cutoff = now - datetime.timedelta(days=396)  # between fresh (<300 days) and expired (>=420)
+    # These tests strike the windows a purge walks: no month of these rows may be swapped whole.
+    assert all(p.upper > cutoff for p in partitions.month_partitions()), "months left behind"
     events = ActivityEvent.objects.values_list("pk", "subject_id", "occurred_at")
     return {
         "order": {pk: (at, pk) for pk, s, at in events if at <= cutoff},
